@@ -14,6 +14,9 @@ struct Collector::RunState {
   RunRecord record;
   std::atomic<bool> fatal{false};
   std::atomic<bool> interrupted{false};  // stopped by cancel before all work was done
+  const std::atomic<bool>* cancel = nullptr;
+
+  bool cancelled() const { return cancel && cancel->load(); }
   std::atomic<size_t> next_market{0};
   std::atomic<size_t> markets_done{0};
   std::atomic<int64_t> pages{0}, candles{0};
@@ -49,8 +52,9 @@ std::mutex& Collector::market_mutex(const std::string& market) {
   return *m;
 }
 
-RunRecord Collector::sync(const std::vector<std::string>& markets, TimeRange range) {
+RunRecord Collector::sync(const std::vector<std::string>& markets, TimeRange range, const CollectorRunOptions& control) {
   RunState run;
+  run.cancel = control.cancel;
   run.record.started = options_.clock->now_ms();
   run.record.markets = markets;
   // Never past the last closed minute: the open minute is fetched again next time.
@@ -64,14 +68,14 @@ RunRecord Collector::sync(const std::vector<std::string>& markets, TimeRange ran
     while (!run.fatal) {
       size_t i = run.next_market++;
       if (i >= markets.size()) break;
-      if (cancelled()) {
+      if (run.cancelled()) {
         run.interrupted = true;
         break;
       }
       sync_market(run, markets[i]);
       run.markets_done++;
-      if (options_.on_progress) {
-        options_.on_progress(SyncProgress{run.markets_total, run.markets_done, run.pages, run.candles});
+      if (control.on_progress) {
+        control.on_progress(SyncProgress{run.markets_total, run.markets_done, run.pages, run.candles});
       }
     }
   };
@@ -110,7 +114,7 @@ bool Collector::fill_gap(RunState& run, const std::string& market, const TimeRan
   Timestamp to = gap.to;
   while (to > gap.from) {
     if (run.fatal) return false;
-    if (cancelled()) {
+    if (run.cancelled()) {
       run.interrupted = true;
       return false;
     }

@@ -48,9 +48,13 @@ struct CollectorOptions {
   int page_size = 200;     // Upbit's maximum
   RetryPolicy retry;
   std::shared_ptr<Clock> clock = SystemClock::shared();
+  uint64_t seed = 0x5eed;  // for retry jitter
+};
+
+// Per-call control of one sync.
+struct CollectorRunOptions {
   const std::atomic<bool>* cancel = nullptr;  // set to stop early; what arrived stays stored
   std::function<void(const SyncProgress&)> on_progress;  // called from worker threads
-  uint64_t seed = 0x5eed;  // for retry jitter
 };
 
 class Collector {
@@ -61,7 +65,7 @@ class Collector {
   // Collects every missing minute of `range` (clamped to the last closed minute) for each market.
   // Safe to call from several threads: a market being collected by one call is waited for by
   // the others, which then find it covered, so no page is ever requested twice.
-  RunRecord sync(const std::vector<std::string>& markets, TimeRange range);
+  RunRecord sync(const std::vector<std::string>& markets, TimeRange range, const CollectorRunOptions& run = {});
 
  private:
   struct RunState;
@@ -69,7 +73,6 @@ class Collector {
   // Pages backwards through one gap; false when the run must stop (fatal error or cancel).
   bool fill_gap(RunState& run, const std::string& market, const TimeRange& gap, std::mt19937_64& rng);
   std::mutex& market_mutex(const std::string& market);
-  bool cancelled() const { return options_.cancel && options_.cancel->load(); }
 
   CandleSource& source_;
   RateGovernor& governor_;

@@ -253,9 +253,8 @@ TEST_F(Fixture, CancelStopsEarlyAndKeepsWhatArrived) {
   };
   CollectorOptions o;
   o.clock = clock;
-  o.cancel = &cancel;
   Collector c(source, governor, sink, o);
-  RunRecord run = c.sync({"KRW-BTC"}, range);
+  RunRecord run = c.sync({"KRW-BTC"}, range, CollectorRunOptions{&cancel, nullptr});
   EXPECT_TRUE(run.cancelled);
   EXPECT_EQ(run.pages, 3);
   EXPECT_EQ(sink.series("KRW-BTC"), truth.slice({truth.time()[truth.size() - 600], range.to}));
