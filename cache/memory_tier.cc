@@ -22,7 +22,8 @@ struct MemoryTier::Entry {
   Entry* next = nullptr;
 };
 
-struct MemoryTier::Shard {
+// Cache-line aligned so that two shards' mutexes and counters never share a line.
+struct alignas(64) MemoryTier::Shard {
   mutable std::mutex mu;
   size_t capacity = 0;
   size_t usage = 0;         // charge of every live entry (in the table or pinned)

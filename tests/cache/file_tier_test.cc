@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <zlib.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -108,6 +109,25 @@ TEST_F(FileTierTest, ExtremeValuesRoundTripBitExactly) {
   auto got = get(*tier, day_key(1, kToday));
   ASSERT_TRUE(got.has_value());
   EXPECT_TRUE(same_bits(*got, s));
+}
+
+TEST_F(FileTierTest, EveryChunkSizeRoundTripsBitExactly) {
+  auto tier = open_tier();
+  std::mt19937_64 rng(5);
+  for (size_t n : {1, 2, 15, 16, 17, 31, 32, 33, 100, 1439, 1440}) {
+    CandleSeries s;
+    for (size_t i = 0; i < n; ++i) {
+      // Random bit patterns (finite, non-negative) reach every byte plane.
+      auto any = [&] { return std::abs(std::bit_cast<double>((rng() & ~(uint64_t{0x7ff} << 52)) | ((rng() % 2046) << 52))); };
+      double lo = any(), hi = any();
+      if (hi < lo) std::swap(lo, hi);
+      s.push_back(Candle{kToday + int64_t(i) * kMinuteMs, any(), hi, lo, any(), any(), any()});
+    }
+    ASSERT_TRUE(tier->put(day_key(1, kToday), s).is_ok()) << n;
+    auto got = get(*tier, day_key(1, kToday));
+    ASSERT_TRUE(got.has_value()) << n;
+    EXPECT_TRUE(same_bits(*got, s)) << n;
+  }
 }
 
 TEST_F(FileTierTest, EmptyChunkRoundTrips) {
