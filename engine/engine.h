@@ -39,6 +39,21 @@ struct ReadOptions {
   int64_t day_origin_ms = 0;   // for 1d and 1w
 };
 
+struct LatestOptions {
+  bool include_open = false;   // keep a last candle that may still change (closed only by default)
+  bool fetch_missing = false;  // fetch the uncovered minutes behind the window first
+  int64_t day_origin_ms = 0;   // for 1d and 1w
+  int threads = 0;             // readers in parallel; 0 = one per core
+};
+
+// One market's window of candles from Engine::latest.
+struct MarketWindow {
+  std::string market;
+  CandleSeries candles;  // the last n candles (fewer when the store holds fewer)
+  bool last_closed = true;
+  Status status;         // not OK when this market could not be read (e.g. not stored)
+};
+
 struct SyncOptions {
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const SyncProgress&)> on_progress;
@@ -56,6 +71,11 @@ class Engine {
   // Candles of `market` whose open time is in `range`.
   Result<StoreRead> get(const std::string& market, Timeframe timeframe, TimeRange range,
                         const ReadOptions& options = {});
+
+  // The last `n` candles of each market, reading every market in one pass over the tiers (in
+  // parallel where it helps). Results are in the order of `markets`. Defined in engine/latest.cc.
+  Result<std::vector<MarketWindow>> latest(const std::vector<std::string>& markets, Timeframe timeframe, size_t n,
+                                           const LatestOptions& options = {});
 
   // Markets in the store.
   std::vector<MarketInfo> markets() const;
