@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cache/coding.h"
+#include "cache/crc32c.h"
 
 // Layout (version 1) — docs/storage-format.md is the normative description:
 //   u8 version | varint count | svarint base_ms | varint step_ms
@@ -26,25 +27,6 @@ using coding::double_bits;
 using coding::unzigzag;
 using coding::zigzag;
 using u128 = unsigned __int128;
-
-// ---- CRC32C (Castagnoli), table driven -------------------------------------------------------
-
-constexpr std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int j = 0; j < 8; ++j) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-    t[i] = c;
-  }
-  return t;
-}
-constexpr auto kCrcTable = make_crc_table();
-
-uint32_t crc32c(std::string_view data) {
-  uint32_t c = ~0u;
-  for (unsigned char b : data) c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-  return ~c;
-}
 
 // ---- decimal scales ----------------------------------------------------------------------------
 
@@ -149,20 +131,22 @@ constexpr uint64_t kContributionCap = uint64_t(1) << 56;
 struct RiceContext {
   uint64_t sum = 0;
   uint32_t count = 0;
+  int k = 0;  // the Rice parameter for the next symbol
 
-  int k() const {
-    if (sum <= count) return 0;
-    int k = std::bit_width(sum) - std::bit_width(uint64_t(count));
-    if ((uint64_t(count) << k) < sum) ++k;  // smallest k with count * 2^k >= sum
-    // One less than JPEG-LS's choice: measured 2-3% smaller on the real and KRW sets.
-    return k > 1 ? k - 1 : 0;
-  }
   void update(uint64_t v) {
     sum += std::min(v, kContributionCap);
     if (++count == kWindow) {
       sum = (sum + 1) >> 1;
       count >>= 1;
     }
+    if (sum <= count) {
+      k = 0;
+      return;
+    }
+    int j = std::bit_width(sum) - std::bit_width(uint64_t(count));
+    if ((uint64_t(count) << j) < sum) ++j;  // j: the smallest with count * 2^j >= sum (JPEG-LS)
+    // One less than JPEG-LS's choice: measured 2-3% smaller on the real and KRW sets.
+    k = j > 1 ? j - 1 : 0;
   }
 };
 
@@ -182,7 +166,7 @@ class BitWriter {
     }
   }
   void put_rice(RiceContext& ctx, uint64_t v) {
-    int k = ctx.k();
+    const int k = ctx.k;
     uint64_t q = v >> k;
     if (q < uint64_t(kEscape)) {
       put_short(uint64_t(1) << q, int(q) + 1);  // q zeros, then a one
@@ -230,11 +214,16 @@ class BitReader {
   }
   uint64_t get_rice(RiceContext& ctx) {
     refill();
-    int zeros = buf_ == 0 ? 64 : std::countr_zero(buf_);
+    const int k = ctx.k;
+    const int zeros = buf_ == 0 ? 64 : std::countr_zero(buf_);
     uint64_t v;
-    if (zeros < kEscape) {
+    if (zeros < kEscape && k <= 32) {
+      // Fast path: the quotient, its stop bit and the k remainder bits are all in the buffer
+      // (refill() keeps at least 56 bits: 23 + 1 + 32).
+      v = (uint64_t(zeros) << k) | ((buf_ >> (zeros + 1)) & low_mask(k));
+      consume(zeros + 1 + k);
+    } else if (zeros < kEscape) {
       consume(zeros + 1);
-      int k = ctx.k();
       v = (uint64_t(zeros) << k) | get(k);
     } else {
       consume(kEscape);
@@ -591,7 +580,7 @@ Status decode_chunk_into(std::string_view bytes, CandleSeries& out) {
 
   const size_t old_size = out.size();
   const Timestamp last_before = out.empty() ? 0 : out.back().time;
-  out.reserve(old_size + h.count);
+  if (old_size == 0) out.reserve(h.count);  // appending relies on the vectors' geometric growth
   uint64_t grid = 0;
   int64_t prev_close = first_open;
   uint64_t prev_volume = volume.first_bits, prev_value = value.first_bits;

@@ -389,6 +389,8 @@ Result<CandleSeries> RocksTier::read_minutes(uint32_t market, TimeRange range) {
   rocksdb::Slice upper_slice(upper);
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.candles));
+  // One allocation for up to about two years of full days; longer reads grow geometrically.
+  out.reserve(size_t(std::min<int64_t>((last_day - first_day) / kDayMs + 1, 800) * 1440));
   CandleSeries part;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     uint32_t key_market;
