@@ -49,7 +49,8 @@ struct Aggregated {
 Result<Aggregated> aggregate(const CandleSeries& minutes, Timeframe timeframe,
                              const AggregateOptions& options = {});
 
-// Several timeframes in one pass over the input; results in the order of `timeframes`.
+// Several timeframes at once (up to four per pass over the input); results in the order of
+// `timeframes`.
 Result<std::vector<Aggregated>> aggregate_many(const CandleSeries& minutes, std::span<const Timeframe> timeframes,
                                                const AggregateOptions& options = {});
 

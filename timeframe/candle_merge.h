@@ -1,6 +1,8 @@
 #pragma once
-// The single definition of how a later 1-minute candle folds into a bucket. Batch and incremental
-// aggregation both use it, so they add volumes in the same order and agree bit for bit.
+// The single definition of how a later 1-minute candle folds into a bucket. The incremental
+// aggregator calls it; the batch calculator (aggregate.cc, fold_row) does exactly these operations
+// on several timeframes at once in vector lanes. Both add volumes in the same order and agree bit
+// for bit (tests/timeframe/incremental_test.cc checks it on thousands of random series).
 #include <algorithm>
 
 #include "timeframe/candle.h"

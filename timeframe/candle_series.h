@@ -16,6 +16,11 @@ namespace ck {
 class CandleSeries {
  public:
   CandleSeries() = default;
+  // A series made of whole columns, moved in (no copy), e.g. by a calculator that wrote them by
+  // index. REQUIRES: all seven have the same length.
+  static CandleSeries from_columns(std::vector<Timestamp> time, std::vector<double> open, std::vector<double> high,
+                                   std::vector<double> low, std::vector<double> close, std::vector<double> volume,
+                                   std::vector<double> value);
 
   size_t size() const { return time_.size(); }
   bool empty() const { return time_.empty(); }
