@@ -307,6 +307,18 @@ TEST(Aggregate, SkipsTheChecksWhenValidationIsOff) {
   EXPECT_FALSE(aggregate(m, tf("15m")));
 }
 
+// Without validation the caller promises sorted input; if it breaks the promise the result is
+// meaningless, but the calculator still never writes outside its buffers (run under ASan).
+TEST(Aggregate, UnvalidatedUnsortedInputStaysInBounds) {
+  CandleSeries m = make({flat("2024-01-02T00:00:00Z", 1), flat("2024-01-02T10:00:00Z", 2),
+                         flat("2024-01-02T20:00:00Z", 3), flat("2024-01-02T00:05:00Z", 4)});
+  AggregateOptions o;
+  o.validate = false;
+  auto r = aggregate(m, tf("1h"), o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->candles.size(), 3u);
+}
+
 TEST(FillForward, InsertsFlatCandlesBetweenSparseOnes) {
   TimeGrid g = tf("1h").grid();
   CandleSeries sparse = make({Candle{0, 1, 2, 0.5, 1.5, 3, 4}, Candle{3 * kHourMs, 2, 2, 2, 2, 1, 1}});

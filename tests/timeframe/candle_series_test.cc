@@ -152,5 +152,51 @@ TEST(CandleSeries, RejectsNegativeVolumeAndValue) {
   EXPECT_NE(e.find("negative value"), std::string::npos) << e;
 }
 
+// validate() scans blocks of rows cheaply and looks closer only where something is wrong: a broken
+// rule anywhere in a long series, including the first row of a block, is found and named.
+TEST(CandleSeries, FindsTheBrokenRowAnywhereInALongSeries) {
+  struct Case { size_t row; std::string why; };
+  const Case cases[] = {{1024, "not on a minute boundary"}, {2048, "duplicate time"}, {4096, "strictly increasing"},
+                        {3001, "close is NaN"},             {1500, "negative value"}, {4999, "is below low"},
+                        {2047, "volume is infinite"},       {1, "open is infinite"}};
+  for (const Case& c : cases) {
+    CandleSeries s;
+    for (size_t i = 0; i < 5000; ++i) {
+      Candle m = minute(int64_t(i), 100.0 + double(i % 7), 1.0 + double(i % 3));
+      if (i == c.row) {
+        if (c.why == "not on a minute boundary") m.time += 1;
+        if (c.why == "duplicate time") m.time -= kMinuteMs;
+        if (c.why == "strictly increasing") m.time -= 2 * kMinuteMs;
+        if (c.why == "close is NaN") m.close = std::nan("");
+        if (c.why == "negative value") m.value = -1e-300;
+        if (c.why == "is below low") m.high = m.low - 0.01;
+        if (c.why == "volume is infinite") m.volume = std::numeric_limits<double>::infinity();
+        if (c.why == "open is infinite") m.open = -std::numeric_limits<double>::infinity();
+      }
+      s.push_back(m);
+    }
+    std::string e = error_of(s);
+    EXPECT_NE(e.find("row " + std::to_string(c.row) + ": "), std::string::npos) << c.why << ": " << e;
+    EXPECT_NE(e.find(c.why), std::string::npos) << e;
+  }
+}
+
+TEST(CandleSeries, HugeFiniteValuesAndNegativeZeroAreValid) {
+  CandleSeries s;
+  for (int64_t i = 0; i < 3000; ++i) {
+    const double big = std::numeric_limits<double>::max();
+    s.push_back(Candle{i * kMinuteMs, big, big, big / 2, big, i % 2 ? big : -0.0, big});
+  }
+  EXPECT_EQ(error_of(s), "");
+}
+
+TEST(CandleSeries, FromColumnsTakesWholeColumns) {
+  CandleSeries s = CandleSeries::from_columns({60000, 120000}, {1, 2}, {4, 3}, {0.5, 1}, {2, 2.5}, {10, 5}, {20, 12.5});
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0], (Candle{60000, 1, 4, 0.5, 2, 10, 20}));
+  EXPECT_EQ(s[1], (Candle{120000, 2, 3, 1, 2.5, 5, 12.5}));
+  EXPECT_TRUE(CandleSeries::from_columns({}, {}, {}, {}, {}, {}, {}).empty());
+}
+
 }  // namespace
 }  // namespace ck

@@ -201,17 +201,14 @@ Feed random_feed(uint64_t seed) {
   return f;
 }
 
-// Feeds `f` to an incremental aggregator and checks, for every timeframe and origin, that the
-// buckets it closes plus the one left open are bit for bit the batch result.
-void expect_incremental_matches_batch(const Feed& f, Timeframe timeframe, int64_t origin, uint64_t seed) {
+// Feeds `f` to an incremental aggregator and checks that the buckets it closes plus the one left
+// open are bit for bit `want`, the batch result for the same timeframe and origin.
+void expect_incremental_matches_batch(const Feed& f, const CandleSeries& finals, Timeframe timeframe, int64_t origin,
+                                      const CandleSeries& want, uint64_t seed) {
   SCOPED_TRACE("seed " + std::to_string(seed) + " timeframe " + timeframe.to_string() + " origin " +
                format_day_origin(origin));
-  CandleSeries finals;
-  for (const Candle& c : f.finals) finals.push_back(c);
   AggregateOptions options;
   options.day_origin_ms = origin;
-  auto batch = aggregate(finals, timeframe, options);
-  ASSERT_TRUE(batch) << batch.status().to_string();
 
   std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);
   std::uniform_real_distribution<double> u01(0.0, 1.0);
@@ -244,26 +241,60 @@ void expect_incremental_matches_batch(const Feed& f, Timeframe timeframe, int64_
   }
   if (auto open = agg.current()) got.push_back(*open);
 
-  const CandleSeries& want = batch->candles;
   ASSERT_EQ(got.size(), want.size());
   for (size_t k = 0; k < got.size(); ++k) ASSERT_TRUE(same_bits(got[k], want[k])) << "bucket " << k;
 }
 
+// Batch results come from one aggregate_many call over all five timeframes (two passes of up to
+// four) and from aggregate() for each alone; the incremental aggregator must match both.
 TEST(IncrementalAggregator, MatchesBatchBitForBitOnRandomSeriesWithGapsAndRevisions) {
-  const Timeframe frames[] = {tf("15m"), tf("1h"), tf("4h"), tf("1d"), tf("1w")};
+  const std::vector<Timeframe> frames = {tf("15m"), tf("1h"), tf("4h"), tf("1d"), tf("1w")};
   const int64_t origins[] = {0, 15 * kHourMs, 9 * kHourMs + 30 * kMinuteMs};
   int cases = 0;
   for (uint64_t seed = 1; seed <= 400; ++seed) {
     Feed f = random_feed(seed);
-    for (const Timeframe& frame : frames) {
-      for (int64_t origin : origins) {
-        expect_incremental_matches_batch(f, frame, origin, seed);
+    CandleSeries finals;
+    for (const Candle& c : f.finals) finals.push_back(c);
+    for (int64_t origin : origins) {
+      AggregateOptions options;
+      options.day_origin_ms = origin;
+      auto many = aggregate_many(finals, frames, options);
+      ASSERT_TRUE(many) << many.status().to_string();
+      for (size_t k = 0; k < frames.size(); ++k) {
+        auto alone = aggregate(finals, frames[k], options);
+        ASSERT_TRUE(alone);
+        expect_incremental_matches_batch(f, finals, frames[k], origin, (*many)[k].candles, seed);
+        expect_incremental_matches_batch(f, finals, frames[k], origin, alone->candles, seed);
         if (HasFatalFailure()) return;
         ++cases;
       }
     }
   }
   EXPECT_EQ(cases, 6000);
+}
+
+// Equal values with different bits: max and min keep the first of equal values, in both.
+TEST(IncrementalAggregator, MatchesBatchOnSignedZeros) {
+  const double values[] = {0.0, -0.0};
+  CandleSeries minutes;
+  for (int i = 0; i < 64; ++i) {
+    const double high = values[(i / 2) % 2], low = values[(i / 3) % 2];
+    minutes.push_back(Candle{i * kMinuteMs, high, high, low, low, values[i % 2], values[(i / 5) % 2]});
+  }
+  for (const char* frame : {"3m", "5m", "15m", "1h"}) {
+    auto batch = aggregate(minutes, tf(frame));
+    ASSERT_TRUE(batch);
+    IncrementalAggregator agg(tf(frame));
+    std::vector<Candle> got;
+    for (size_t i = 0; i < minutes.size(); ++i) {
+      auto u = agg.update(minutes[i]);
+      ASSERT_TRUE(u);
+      if (u->closed) got.push_back(*u->closed);
+    }
+    got.push_back(*agg.current());
+    ASSERT_EQ(got.size(), batch->candles.size());
+    for (size_t k = 0; k < got.size(); ++k) EXPECT_TRUE(same_bits(got[k], batch->candles[k])) << frame;
+  }
 }
 
 TEST(IncrementalAggregator, OneMinuteTimeframeReportsEachMinute) {
