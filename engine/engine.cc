@@ -6,6 +6,9 @@
 #include <set>
 
 #include "collection/upbit_source.h"
+#include "collection/polling_feed.h"
+#include "collection/websocket_feed.h"
+#include "engine/live_hub.h"
 #include "engine/run_log.h"
 
 namespace ck {
@@ -47,7 +50,10 @@ bool glob_match(std::string_view p, std::string_view t) {
 }
 
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // Live subscriptions sync through the collector: stop them before anything else goes.
+  live_.reset();
+}
 
 Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (options.data_dir.empty()) return Status::invalid_argument("no data directory given (--data DIR)");
@@ -78,7 +84,7 @@ Result<RunRecord> Engine::sync(const std::vector<std::string>& markets, TimeRang
   if (range.empty()) return Status::invalid_argument("empty range " + range.to_string());
   for (const auto& m : markets) CK_RETURN_IF_ERROR(store_->market_id(m, true).status());
   RunRecord record = collector_->sync(markets, range, CollectorRunOptions{options.cancel, options.on_progress});
-  CK_RETURN_IF_ERROR(save_run(record));
+  if (options.record) CK_RETURN_IF_ERROR(save_run(record));
   return record;
 }
 
@@ -163,5 +169,32 @@ Result<std::vector<RunRecord>> Engine::runs() { return RunLog(store_->l3()).runs
 Result<std::vector<DataQualityIssue>> Engine::issues() { return RunLog(store_->l3()).issues(); }
 
 StoreStats Engine::stats() const { return store_->stats(); }
+
+Result<std::unique_ptr<Subscription>> Engine::subscribe(const std::vector<std::string>& markets,
+                                                        const std::vector<Timeframe>& timeframes,
+                                                        LiveCallback callback) {
+  std::lock_guard lock(live_mu_);
+  if (!live_) {
+    LiveHub::FeedFactory factory = options_.live_feed_factory;
+    if (!factory) {
+      if (options_.live.feed == LiveFeedKind::kPolling) {
+        factory = [this]() -> std::unique_ptr<MinuteFeed> {
+          PollingFeedOptions po;
+          po.clock = options_.clock;
+          return std::make_unique<PollingFeed>(*source_, *governor_, po);
+        };
+      } else {
+        factory = [this]() -> std::unique_ptr<MinuteFeed> {
+          WebSocketFeedOptions wo;
+          wo.base_url = options_.exchange_url;
+          wo.clock = options_.clock;
+          return std::make_unique<WebSocketFeed>(wo);
+        };
+      }
+    }
+    live_ = std::make_unique<LiveHub>(*this, std::move(factory), options_.live);
+  }
+  return live_->subscribe(markets, timeframes, std::move(callback));
+}
 
 }  // namespace ck

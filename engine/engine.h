@@ -13,7 +13,9 @@
 #include "cache/tiered_store.h"
 #include "collection/candle_source.h"
 #include "collection/collector.h"
+#include "collection/minute_feed.h"
 #include "collection/run_record.h"
+#include "engine/live.h"
 #include "timeframe/clock.h"
 
 namespace ck {
@@ -30,6 +32,10 @@ struct EngineOptions {
   int l2_retention_days = 7;
   uint64_t l2_budget_bytes = uint64_t{1} << 30;
   std::shared_ptr<spdlog::logger> logger;
+  // Live monitoring's 1-minute stream; default: the exchange's WebSocket (or polling, per
+  // LiveOptions::feed). Tests inject their own.
+  std::function<std::unique_ptr<MinuteFeed>()> live_feed_factory;
+  LiveOptions live;
 };
 
 struct ReadOptions {
@@ -57,7 +63,10 @@ struct MarketWindow {
 struct SyncOptions {
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const SyncProgress&)> on_progress;
+  bool record = true;  // keep a run record (live monitoring's minute-by-minute syncs do not)
 };
+
+class LiveHub;
 
 class Engine {
  public:
@@ -89,6 +98,12 @@ class Engine {
   Result<std::vector<RunRecord>> runs();
   Result<std::vector<DataQualityIssue>> issues();
 
+  // Live monitoring: `callback` receives each update of a still-open candle and each candle that
+  // closes, for every market and timeframe, on the subscription's own thread. Closed minutes are
+  // stored as they close. Delivery stops when the handle is destroyed or unsubscribed.
+  Result<std::unique_ptr<Subscription>> subscribe(const std::vector<std::string>& markets,
+                                                  const std::vector<Timeframe>& timeframes, LiveCallback callback);
+
   StoreStats stats() const;
   TieredStore& store() { return *store_; }
   const EngineOptions& options() const { return options_; }
@@ -105,6 +120,8 @@ class Engine {
   std::unique_ptr<StoreSink> sink_;
   std::unique_ptr<Collector> collector_;
   std::mutex run_id_mu_;
+  std::mutex live_mu_;
+  std::unique_ptr<LiveHub> live_;  // created by the first subscribe
 };
 
 // Matches a market name against a glob with '*' and '?'.
