@@ -36,6 +36,8 @@ constexpr char kMetaPrefix = 'm';   // 'm' u32be id -> metadata JSON
 constexpr char kStatsPrefix = 's';  // 's' u32be id -> varint candles | varint days | varint chunk bytes
 constexpr size_t kMaxMarketName = 256;
 constexpr uint64_t kSignFlip = uint64_t(1) << 63;  // makes negative times sort before positive ones
+// Stored times lie within +-2^61 ms (+-73 million years), so day arithmetic never overflows.
+constexpr Timestamp kTimeLimit = Timestamp(1) << 61;
 
 std::string market_key(uint32_t market) {
   std::string k;
@@ -329,6 +331,9 @@ Status RocksTier::set_market_metadata(uint32_t market, std::string_view json) {
 Status RocksTier::write_minutes(uint32_t market, const CandleSeries& minutes,
                                 const std::vector<TimeRange>& newly_covered) {
   CK_RETURN_IF_ERROR(minutes.validate(kMinuteMs).with_context("RocksTier::write_minutes"));
+  if (!minutes.empty() && (minutes.time().front() < -kTimeLimit || minutes.time().back() >= kTimeLimit)) {
+    return Status::invalid_argument("RocksTier::write_minutes: times beyond +-2^61 ms are not stored");
+  }
   Impl& m = *impl_;
   std::unique_lock lock(m.write_mu[market % m.write_mu.size()]);
   CK_RETURN_IF_ERROR(m.check_market(market));
@@ -378,6 +383,7 @@ Status RocksTier::write_minutes(uint32_t market, const CandleSeries& minutes,
 
 Result<CandleSeries> RocksTier::read_minutes(uint32_t market, TimeRange range) {
   CandleSeries out;
+  range = range.intersect({-kTimeLimit, kTimeLimit});  // nothing is stored outside
   if (range.empty()) return out;
   Impl& m = *impl_;
   const Timestamp first_day = floor_div(range.from, kDayMs) * kDayMs;

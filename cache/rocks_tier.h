@@ -90,8 +90,9 @@ class RocksTier {
   Status set_market_metadata(uint32_t market, std::string_view json);
 
   // ---- candles and coverage ------------------------------------------------------------------
-  // Upserts `minutes` (must pass validate(kMinuteMs)) and adds `newly_covered` to the market's
-  // coverage, atomically and durably (see the contract). Either may be empty.
+  // Upserts `minutes` (must pass validate(kMinuteMs), times within +-2^61 ms) and adds
+  // `newly_covered` to the market's coverage, atomically and durably (see the contract). Either
+  // may be empty. kNotFound for a market id that market_id() did not give out.
   Status write_minutes(uint32_t market, const CandleSeries& minutes, const std::vector<TimeRange>& newly_covered);
   // The stored 1-minute candles with time in [range.from, range.to).
   Result<CandleSeries> read_minutes(uint32_t market, TimeRange range);

@@ -107,6 +107,16 @@ TEST_F(RocksTierTest, ReadsAcrossDayBoundariesReturnExactlyTheRange) {
   EXPECT_TRUE(read(m, from, from).empty());
 }
 
+TEST_F(RocksTierTest, ReadOfTheWholeTimeLineIsSafe) {
+  uint32_t m = id("KRW-BTC");
+  CandleSeries s = minutes(kDay0, kDay0 + 10 * kMinuteMs, 100);
+  ASSERT_TRUE(tier_->write_minutes(m, s, {}).is_ok());
+  EXPECT_EQ(read(m, INT64_MIN, INT64_MAX), s);
+  CandleSeries far;
+  far.push_back(candle(INT64_MAX / kMinuteMs * kMinuteMs, 1));
+  EXPECT_EQ(tier_->write_minutes(m, far, {}).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(RocksTierTest, ReadDayReturnsOneDayOrNothing) {
   uint32_t m = id("KRW-BTC");
   CandleSeries s = minutes(kDay0 + 1000 * kMinuteMs, kDay0 + kDayMs + 500 * kMinuteMs, 100);
