@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -106,7 +107,10 @@ TEST_F(LiveTest, OpenCandlesAreBuiltFromHistoryAndTheLiveMinutes) {
   early.value /= 2;
   feed->push("KRW-BTC", early);
   feed->push("KRW-BTC", m);
-  ASSERT_TRUE(inbox.wait_for([](auto& g) { return g.size() >= 4; }));
+  // Two 4h updates (one per revision); the 15m bucket of 09:45 also closes on the way.
+  ASSERT_TRUE(inbox.wait_for([](auto& g) {
+    return std::count_if(g.begin(), g.end(), [](auto& u) { return u.timeframe == Timeframe::hours(4); }) >= 2;
+  }));
   auto got = inbox.snapshot();
   // The last 4h update must equal the batch aggregation of 08:00..10:00 inclusive.
   CandleSeries upto = truth.slice({kDay0 + 8 * kHourMs, kDay0 + 10 * kHourMs + kMinuteMs});
