@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -198,6 +199,8 @@ struct BadInput {
   std::string where;  // expected after the path: ":LINE: " or ": element N: "
   std::string why;
 };
+
+void PrintTo(const BadInput& bad, std::ostream* os) { *os << bad.name; }
 
 class ResampleRejects : public ::testing::TestWithParam<BadInput> {};
 
