@@ -21,6 +21,10 @@ void RateGovernor::acquire() {
     int64_t now = clock_->monotonic_ns();
     slot = std::max(now, next_slot_ns_);
     next_slot_ns_ = slot + interval_ns_;
+    if (interval_ns_ > 0) {
+      recent_.push_back(slot);
+      while (recent_.size() > size_t(std::max(1.0, options_.requests_per_second))) recent_.pop_front();
+    }
   }
   // Sleep outside the lock: other callers book the following slots meanwhile.
   int64_t wait = slot - clock_->monotonic_ns();
@@ -32,7 +36,10 @@ void RateGovernor::push_back_locked(int64_t until_ns) { next_slot_ns_ = std::max
 void RateGovernor::observe_remaining(int remaining) {
   if (remaining != 0 || interval_ns_ == 0) return;
   std::lock_guard lock(mu_);
-  push_back_locked(clock_->monotonic_ns() + 1'000'000'000);
+  // Our own spacing already keeps a window to the limit; waiting until the oldest request of the
+  // window has left it also covers budget used by someone else behind the same IP.
+  int64_t oldest = recent_.empty() ? clock_->monotonic_ns() : recent_.front();
+  push_back_locked(oldest + 1'000'000'000);
 }
 
 void RateGovernor::on_too_many_requests() {

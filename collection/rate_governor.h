@@ -5,6 +5,7 @@
 // every caller further. Thread-safe; time comes from the injected Clock.
 #include <cstdint>
 #include <memory>
+#include <deque>
 #include <mutex>
 
 #include "timeframe/clock.h"
@@ -27,7 +28,7 @@ class RateGovernor {
   // Blocks until this caller may send one request, and books its slot.
   void acquire();
   // The exchange said `remaining` requests are left in the current second: at 0, nobody sends
-  // before the next second.
+  // until a second has passed since the oldest of the last `requests_per_second` requests.
   void observe_remaining(int remaining);
   // The exchange answered 429: everybody waits.
   void on_too_many_requests();
@@ -44,6 +45,7 @@ class RateGovernor {
   mutable std::mutex mu_;
   int64_t next_slot_ns_ = 0;
   int64_t requests_ = 0;
+  std::deque<int64_t> recent_;  // slots of the last requests_per_second requests
 };
 
 }  // namespace ck
