@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -168,6 +169,9 @@ Result<CandleSeries> parse_candles(std::string_view content, std::string_view na
 }
 
 Result<CandleSeries> read_candle_file(const std::string& path, int64_t align_ms) {
+  // An ifstream opens a directory without complaint and then reads nothing ("file is empty").
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Status::invalid_argument(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::not_found(path + ": cannot open file");
   std::stringstream buf;
