@@ -203,6 +203,13 @@ TEST(CandleFile, AMissingFileIsNotFoundNamingThePath) {
   EXPECT_NE(r.status().message().find(dir.file("absent.csv")), std::string::npos);
 }
 
+TEST(CandleFile, ADirectoryIsNotACandleFile) {
+  testing::TempDir dir;
+  auto r = read_candle_file(dir.path());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().message(), dir.path() + ": is a directory, not a file");
+}
+
 TEST(CandleFile, ErrorsFromDiskNameThePath) {
   testing::TempDir dir;
   std::string path = dir.write("bad.csv", "time,open,high,low,close,volume\n2024-01-02T03:04:00Z,1,1,2,1,1\n");

@@ -56,5 +56,30 @@ TEST(Timestamp, TimeValuesAcceptEpochSecondsAndMilliseconds) {
   EXPECT_FALSE(parse_time_value("12a"));
 }
 
+TEST(Timestamp, TimeValuesBelow1e11AreSecondsAboveAreMilliseconds) {
+  EXPECT_EQ(*parse_time_value("99999999999"), 99999999999000);  // seconds: year 5138
+  EXPECT_EQ(*parse_time_value("100000000000"), 100000000000);   // milliseconds: 1973-03-03
+  EXPECT_EQ(*parse_time_value("-86400"), -kDayMs);              // seconds before 1970
+  EXPECT_EQ(*parse_time_value("1672531200.25"), 1672531200250);
+  EXPECT_EQ(*parse_time_value("0"), 0);
+}
+
+TEST(Timestamp, TimeValuesIgnoreQuotesAndSpaces) {
+  EXPECT_EQ(*parse_time_value(" \"1672531200\" "), 1672531200000);
+  EXPECT_EQ(*parse_time_value("\"2023-01-01T00:00:00Z\"\r"), 1672531200000);
+}
+
+TEST(Timestamp, RejectsBadTimeValues) {
+  for (const char* text : {"", "  ", "1.2.3", "--5", "1e9", "0x10", "2023-01-01T00:00:00ZZ", "12:00"}) {
+    EXPECT_FALSE(parse_time_value(text)) << text;
+  }
+}
+
+TEST(Timestamp, ParsesTimesBefore1970) {
+  EXPECT_EQ(*parse_timestamp("1969-12-31T23:59:00Z"), -kMinuteMs);
+  EXPECT_EQ(*parse_timestamp("1900-01-01T00:00:00Z"), -2208988800000);
+  EXPECT_EQ(format_timestamp(-2208988800000), "1900-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace ck
