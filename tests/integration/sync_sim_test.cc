@@ -179,8 +179,8 @@ TEST_F(SyncSim, AtTheExchangesLimitNoRequestIsRejected) {
   EXPECT_EQ(server->stats().status_count(429), 0u);
 }
 
-// Runs `candlekeep sync` in a child process.
-pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange range) {
+// Runs `candlekeep sync` in a child process (stdout to `out` when given).
+pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange range, const std::string& out = "/dev/null") {
   std::vector<std::string> args = {CK_CLI_PATH, "sync", "--data", data, "--exchange-url", url,
                                    "--markets", "KRW-BTC,KRW-ETH,KRW-XRP,KRW-DUST",
                                    "--from", format_timestamp(range.from), "--to", format_timestamp(range.to),
@@ -190,7 +190,7 @@ pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange rang
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
   posix_spawn(&pid, CK_CLI_PATH, &fa, nullptr, argv.data(), environ);
@@ -239,6 +239,36 @@ TEST_F(SyncSim, ASyncKilledMidRunResumesWithoutRefetchingWhatWasStored) {
     EXPECT_EQ(got->candles, truth(m, range)) << m;
     EXPECT_TRUE(got->missing.empty()) << m;
   }
+}
+
+TEST_F(SyncSim, SigintStopsASyncCleanlyWithExitCode130AndTheNextSyncResumes) {
+  server.reset();
+  sim::ApiOptions api;
+  api.rate_limit.per_second = 0;
+  api.faults.latency_ms = 3;
+  start(api);
+  const std::string data = dir.file("interrupted");
+  TimeRange range{kDay - 5 * kDayMs, kDay + 12 * kHourMs};
+  int64_t minimum = 0;
+  for (const char* m : {"KRW-BTC", "KRW-ETH", "KRW-XRP", "KRW-DUST"}) minimum += minimum_pages(truth(m, range));
+
+  pid_t pid = spawn_sync(data, server->base_url(), range, dir.file("summary.txt"));
+  while (page_requests() < uint64_t(minimum / 3)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_NE(testing::read_file(dir.file("summary.txt")).find("candles"), std::string::npos);
+  uint64_t after_interrupt = page_requests();
+  ASSERT_LT(after_interrupt, uint64_t(minimum));
+
+  // A clean stop stores every page it fetched: the resumed sync requests exactly the rest.
+  pid = spawn_sync(data, server->base_url(), range);
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(int64_t(page_requests()), minimum);
 }
 
 }  // namespace
