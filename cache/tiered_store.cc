@@ -29,7 +29,7 @@ Timestamp day_of(Timestamp t) { return floor_div(t, kDayMs) * kDayMs; }
 }  // namespace
 
 struct TieredStore::MarketState {
-  // Writers hold it exclusively while they change L3, bump `generation` and invalidate the caches.
+  // Writers hold it exclusively while they change L3, invalidate the caches and then bump `generation`.
   // A reader notes the generation before it reads L2/L3 and caches what it read only if, under the
   // shared lock, the generation is unchanged: so no reader ever caches a chunk a write replaced.
   std::shared_mutex mu;
@@ -274,7 +274,6 @@ Status TieredStore::write_minutes(const std::string& market, const CandleSeries&
   MarketState& st = state(id);
   std::unique_lock lock(st.mu);
   CK_RETURN_IF_ERROR(l3_->write_minutes(id, minutes, covered));
-  st.generation++;
   {
     std::lock_guard cl(st.coverage_mu);
     if (st.coverage_loaded) {
@@ -293,6 +292,10 @@ Status TieredStore::write_minutes(const std::string& market, const CandleSeries&
       for (uint32_t m : day_divisors()) l2_->erase(ChunkKey{id, m, 0, day});
     }
   }
+  // Last: a reader that sees the new generation must find the caches already purged. (Bumped
+  // before the purge, a reader could note the new generation, then take a stale chunk from L1 or
+  // L2 that was not erased yet, and cache it — or a derived chunk built from it — for good.)
+  st.generation++;
   return Status::ok();
 }
 
