@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -48,7 +50,8 @@ bool is_plain_file_name(std::string_view name) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-Status write_new_file(const std::string& path, std::string_view content) {
+// Creates `path` and writes `content` to it; returns the open descriptor (not yet synced).
+Result<int> write_new_file(const std::string& path, std::string_view content) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::io_error(path + ": cannot create: " + errno_text());
   size_t done = 0;
@@ -62,7 +65,11 @@ Status write_new_file(const std::string& path, std::string_view content) {
     }
     done += size_t(n);
   }
-  // Durable before it is renamed into place: a crash never shows a renamed file with missing bytes.
+  return fd;
+}
+
+// Durable before it is renamed into place: a crash never shows a renamed file with missing bytes.
+Status sync_and_close(int fd, const std::string& path) {
   if (::fsync(fd) != 0) {
     Status st = Status::io_error(path + ": fsync failed: " + errno_text());
     ::close(fd);
@@ -123,12 +130,20 @@ class StagedDirectory {
   Status stage(const std::string& name, std::string_view content) {
     static std::atomic<uint64_t> counter{0};
     std::string tmp = dir_ + "/." + name + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
-    Status st = write_new_file(tmp, content);
-    if (!st.is_ok()) {
+    auto fd = write_new_file(tmp, content);
+    if (!fd) {
       ::unlink(tmp.c_str());
-      return st;
+      return fd.status();
     }
     staged_.push_back({tmp, name});
+    // The fsync waits on the disk: it runs in the background, overlapping the next file's read and
+    // encoding; a few at once let the filesystem batch them into one journal commit.
+    syncing_.push_back(std::async(std::launch::async, [fd = *fd, tmp] { return sync_and_close(fd, tmp); }));
+    if (syncing_.size() > kMaxSyncing) {
+      Status st = syncing_.front().get();
+      syncing_.pop_front();
+      CK_RETURN_IF_ERROR(st);
+    }
     return Status::ok();
   }
 
@@ -136,6 +151,7 @@ class StagedDirectory {
   // directory, and removes the files only the previous manifest listed.
   Status commit(std::string_view manifest) {
     CK_RETURN_IF_ERROR(stage(kExportManifestName, manifest));
+    CK_RETURN_IF_ERROR(wait_synced());
     std::string manifest_path = dir_ + "/" + kExportManifestName;
     // The old manifest goes first: while files are being replaced, the directory must not claim
     // to hold a finished export.
@@ -187,7 +203,18 @@ class StagedDirectory {
     }
   }
 
+  // Waits for every background fsync; the first error, if any.
+  Status wait_synced() {
+    Status first;
+    for (; !syncing_.empty(); syncing_.pop_front()) {
+      Status st = syncing_.front().get();
+      if (first.is_ok() && !st.is_ok()) first = st;
+    }
+    return first;
+  }
+
   void roll_back() {
+    (void)wait_synced();  // no descriptor may outlive its file
     if (committed_) return;
     for (auto& [tmp, name] : staged_) {
       if (!tmp.empty()) ::unlink(tmp.c_str());
@@ -201,6 +228,8 @@ class StagedDirectory {
   std::vector<std::pair<std::string, std::string>> staged_;  // temp path ("" once renamed), final name
   std::vector<std::string> renamed_;
   std::vector<std::string> previous_;  // names the previous manifest listed
+  static constexpr size_t kMaxSyncing = 8;
+  std::deque<std::future<Status>> syncing_;  // background fsync + close of staged files
   bool committed_ = false;
 };
 
