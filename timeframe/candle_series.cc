@@ -162,17 +162,18 @@ Status validate_rows(const CandleSeries& s, size_t begin, size_t end, int64_t al
 
 }  // namespace
 
-Status CandleSeries::validate(int64_t align_ms) const {
+Status CandleSeries::validate(int64_t align_ms) const { return validate(align_ms, 0, size()); }
+
+Status CandleSeries::validate(int64_t align_ms, size_t begin, size_t end) const {
   // Blocks of rows are scanned cheaply first; only a block that looks wrong gets the detailed,
   // row-by-row check that names the first offending row and the rule it broke.
   constexpr size_t kBlock = 1024;
-  const size_t n = size();
-  for (size_t begin = 0; begin < n; begin += kBlock) {
-    const size_t end = std::min(n, begin + kBlock);
-    const size_t first = std::max<size_t>(begin, 1);  // row 0 has no predecessor: always detailed
-    const bool clean = begin > 0 && (align_ms == kMinuteMs ? rows_look_valid<kMinuteMs>(*this, first, end, align_ms)
-                                                           : rows_look_valid<0>(*this, first, end, align_ms));
-    if (!clean) CK_RETURN_IF_ERROR(validate_rows(*this, begin, end, align_ms));
+  for (size_t from = begin; from < end; from += kBlock) {
+    const size_t to = std::min(end, from + kBlock);
+    const size_t first = std::max<size_t>(from, 1);  // row 0 has no predecessor: always detailed
+    const bool clean = from > 0 && (align_ms == kMinuteMs ? rows_look_valid<kMinuteMs>(*this, first, to, align_ms)
+                                                          : rows_look_valid<0>(*this, first, to, align_ms));
+    if (!clean) CK_RETURN_IF_ERROR(validate_rows(*this, from, to, align_ms));
   }
   return Status::ok();
 }

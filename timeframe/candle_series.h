@@ -50,6 +50,9 @@ class CandleSeries {
   // the row (0-based index) and the rule it broke. With `align_ms` > 0, every time must also be a
   // multiple of it (kMinuteMs for 1-minute input).
   Status validate(int64_t align_ms = 0) const;
+  // The same checks for rows [begin, end) only (the first against its predecessor, when there is
+  // one), so that a long series can be checked block by block. REQUIRES: begin <= end <= size().
+  Status validate(int64_t align_ms, size_t begin, size_t end) const;
 
   friend bool operator==(const CandleSeries&, const CandleSeries&) = default;
 
