@@ -288,6 +288,19 @@ TEST(Aggregate, RejectsTimesOffTheMinuteNamingTheRow) {
   EXPECT_NE(e.find("minute boundary"), std::string::npos) << e;
 }
 
+// The input is validated and scanned in blocks of rows; a bad row in a late block is still found.
+TEST(Aggregate, RejectsABadRowFarIntoALongSeries) {
+  CandleSeries m;
+  for (int64_t i = 0; i < 40000; ++i) {
+    double high = i == 33000 ? 0.5 : 2.0;
+    m.push_back(Candle{at("2024-01-01T00:00:00Z") + i * kMinuteMs, 1, high, 1, 1, 1, 1});
+  }
+  const std::vector<Timeframe> frames = {tf("15m"), tf("1h"), tf("4h"), tf("1d"), tf("1w")};
+  auto r = aggregate_many(m, frames);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("row 33000: high"), std::string::npos) << r.status().message();
+}
+
 TEST(Aggregate, RejectsBadInputForEveryTimeframeOfMany) {
   CandleSeries m = make({flat("2024-01-02T03:00:00Z", 1), flat("2024-01-02T03:00:00Z", 2)});
   const std::vector<Timeframe> frames = {tf("15m"), tf("1h")};

@@ -181,6 +181,19 @@ TEST(CandleSeries, FindsTheBrokenRowAnywhereInALongSeries) {
   }
 }
 
+TEST(CandleSeries, ValidatesARangeOfRowsAgainstTheirPredecessors) {
+  CandleSeries s = series(0, 3000);
+  s.push_back(minute(2999));  // row 3000 duplicates row 2999
+  s.push_back(minute(3001));
+  EXPECT_TRUE(s.validate(kMinuteMs, 0, 3000));
+  EXPECT_TRUE(s.validate(kMinuteMs, 3001, 3002));
+  Status st = s.validate(kMinuteMs, 3000, 3001);  // the range's first row against the row before it
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("row 3000: duplicate time"), std::string::npos) << st.message();
+  EXPECT_FALSE(s.validate(kMinuteMs, 2000, 3002));
+  EXPECT_TRUE(s.validate(kMinuteMs, 5, 5));
+}
+
 TEST(CandleSeries, HugeFiniteValuesAndNegativeZeroAreValid) {
   CandleSeries s;
   for (int64_t i = 0; i < 3000; ++i) {
