@@ -1,5 +1,6 @@
 #include "timeframe/incremental.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -39,11 +40,26 @@ Result<BucketUpdate> IncrementalAggregator::update(const Candle& minute) {
     return Status::invalid_argument("minute " + format_timestamp(minute.time) + " belongs to a bucket already closed");
   }
   if (active_ && minute.time < last_.time) {
-    return Status::invalid_argument("minute " + format_timestamp(minute.time) + " is older than the last one fed, " +
-                                    format_timestamp(last_.time));
+    if (minute.time < bucket_start_) {
+      return Status::invalid_argument("minute " + format_timestamp(minute.time) + " is older than the open bucket " +
+                                      format_timestamp(bucket_start_));
+    }
+    // A late revision (or a late first report) of an earlier minute of the open bucket: rare, so
+    // the bucket is rebuilt from its minutes, in time order, as the batch calculator would.
+    auto it = std::lower_bound(minutes_.begin(), minutes_.end(), minute.time,
+                               [](const Candle& c, Timestamp t) { return c.time < t; });
+    if (it != minutes_.end() && it->time == minute.time) {
+      *it = minute;
+    } else {
+      minutes_.insert(it, minute);
+    }
+    rebuild();
+    out.current = *current();
+    return out;
   }
   if (active_ && minute.time == last_.time) {
     last_ = minute;  // revision of the open minute
+    minutes_.back() = minute;
   } else if (active_ && minute.time < bucket_start_ + grid_.length) {
     // A new minute in the same bucket: the previous last minute is now final.
     if (has_prefix_) {
@@ -53,12 +69,14 @@ Result<BucketUpdate> IncrementalAggregator::update(const Candle& minute) {
       has_prefix_ = true;
     }
     last_ = minute;
+    minutes_.push_back(minute);
   } else {
     if (active_) out.closed = current();
     active_ = true;
     bucket_start_ = grid_.floor(minute.time);
     has_prefix_ = false;
     last_ = minute;
+    minutes_.assign(1, minute);
   }
   out.current = *current();
   return out;
@@ -70,7 +88,18 @@ std::optional<Candle> IncrementalAggregator::close_until(Timestamp now) {
   closed_before_ = bucket_start_ + grid_.length;
   active_ = false;
   has_prefix_ = false;
+  minutes_.clear();
   return closed;
+}
+
+void IncrementalAggregator::rebuild() {
+  has_prefix_ = minutes_.size() > 1;
+  if (has_prefix_) {
+    const Candle& f = minutes_.front();
+    prefix_ = Candle{bucket_start_, f.open, f.high, f.low, f.close, f.volume, f.value};
+    for (size_t i = 1; i + 1 < minutes_.size(); ++i) fold_minute(prefix_, minutes_[i]);
+  }
+  last_ = minutes_.back();
 }
 
 }  // namespace ck

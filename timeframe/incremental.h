@@ -4,6 +4,7 @@
 // the batch calculator would produce from the same minutes, with O(1) work per update.
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "timeframe/candle.h"
 #include "timeframe/result.h"
@@ -22,9 +23,11 @@ class IncrementalAggregator {
  public:
   explicit IncrementalAggregator(Timeframe timeframe, int64_t day_origin_ms = 0);
 
-  // Folds in a 1-minute candle. Its time must be on a minute boundary and not before the last
-  // minute fed; the same time as the last minute replaces that minute (a revision of the open
-  // minute). Rejects candles that break the rules (NaN, high < low, negative volume).
+  // Folds in a 1-minute candle. Its time must be on a minute boundary and inside the open bucket
+  // or later; the same time as a minute already fed replaces that minute (a revision). Revising
+  // the newest minute or adding a later one is O(1); a late revision of an earlier minute of the
+  // open bucket rebuilds the bucket from its minutes. Rejects candles that break the rules (NaN,
+  // high < low, negative volume) and minutes of buckets already closed or left behind.
   Result<BucketUpdate> update(const Candle& minute);
 
   // Closes the open bucket if `now` is at or past its end, returning it (a bucket can end
@@ -46,6 +49,9 @@ class IncrementalAggregator {
   bool has_prefix_ = false;
   Candle prefix_;
   Candle last_;
+  std::vector<Candle> minutes_;  // every minute of the open bucket, for late revisions
+
+  void rebuild();
 };
 
 }  // namespace ck
