@@ -110,11 +110,11 @@ void end_bucket(const Columns& in, size_t i, const TimeGrid& grid, ColumnWriter&
 // aggregator. Open and close need no per-row work: they are the bucket's first and last row.
 class LaneScan {
  public:
-  // Starts with row 0. REQUIRES: in.n > 0; outs[k] for k < count.
+  // Starts with row 0. REQUIRES: in.n > 0; 1 <= count <= kLanes; outs[k] for k < count.
   LaneScan(const Columns& in, const TimeGrid* grids, ColumnWriter* outs, int count)
       : in_(in), grids_(grids), count_(count) {
     for (int k = 0; k < kLanes; ++k) {
-      out_[k] = k < count ? &outs[k] : &sink_;
+      out_[k] = &outs[std::min(k, count - 1)];  // idle lanes never end a bucket, never write
       b_.start[k] = k < count ? grids[k].floor(in.t[0]) : 0;
       b_.end[k] = k < count ? b_.start[k] + grids[k].length : std::numeric_limits<Timestamp>::max();
       b_.open[k] = in.o[0];
@@ -173,7 +173,6 @@ class LaneScan {
   const Columns in_;
   const TimeGrid* const grids_;
   const int count_;
-  ColumnWriter sink_{1};  // for the idle lanes, which never write to it
   ColumnWriter* out_[kLanes];
   Buckets b_;
   Lanes lanes_;
