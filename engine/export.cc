@@ -291,8 +291,19 @@ Status fetch_missing(Engine& engine, const ExportRequest& r, const std::vector<s
   }
   CK_ASSIGN_OR_RETURN(RunRecord run, engine.sync(markets, span, so));
   if (run.cancelled || cancelled(r)) return Status::cancelled("export cancelled while fetching");
-  if (run.status == RunStatus::kFailed && !run.error.empty()) {
-    return Status::unavailable("fetching the missing candles failed: " + run.error);
+  if (!run.error.empty()) return Status::unavailable("fetching the missing candles failed: " + run.error);
+  // A backtest must not silently get a hole where a page could not be fetched. What did arrive is
+  // stored, so a retry fetches only the rest.
+  if (run.failed_pages > 0) {
+    std::string detail;
+    for (const auto& issue : run.issues) {
+      if (issue.code == "PAGE_FAILED") {
+        detail = ": " + issue.market + ": " + issue.detail;
+        break;
+      }
+    }
+    return Status::unavailable("fetching the missing candles failed: " + std::to_string(run.failed_pages) +
+                               " pages could not be fetched" + detail + "; try again later");
   }
   return Status::ok();
 }

@@ -395,6 +395,17 @@ TEST_F(ExportTest, AFailedFetchIsAnErrorAndLeavesNothing) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST_F(ExportTest, PagesThatCouldNotBeFetchedFailTheExportAndLeaveNothing) {
+  source->unavailable_rate = 1.0;  // every attempt fails, so every page is given up
+  ExportRequest r = request();
+  r.fetch_missing = true;
+  auto m = export_candles(*engine, r);
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.status().code(), StatusCode::kUnavailable) << m.status().to_string();
+  EXPECT_NE(m.status().message().find("could not be fetched"), std::string::npos) << m.status().message();
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(ExportTest, UncollectedMinutesAreReportedPerFile) {
   auto run = engine->sync({"KRW-BTC"}, {kDay0, kDay0 + kDayMs});
   ASSERT_TRUE(run);

@@ -152,6 +152,15 @@ TEST_F(ExportCli, AnUnwritableOutputPathExits2AndWritesNothing) {
   EXPECT_NE(r.err.find("not a directory"), std::string::npos) << r.err;
 }
 
+TEST_F(ExportCli, AFetchThatFailsExits1AndWritesNothing) {
+  // Nothing listens on port 1 of loopback: every page fails (after the collector's retries).
+  auto r = run_cli({"export", "--data", data, "--markets", "KRW-BTC", "--timeframes", "1h", "--from", "2024-01-05",
+                    "--to", "2024-01-05T02:00Z", "--out", out, "--fetch", "--exchange-url", "http://127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("could not be fetched"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(ExportCli, BadFlagsAreUsageErrorsAndWriteNothing) {
   const std::vector<std::vector<std::string>> bad = {
       {"export", "--data", data, "--timeframes", "1h", "--from", "2024-01-02", "--to", "2024-01-03", "--out", out},
