@@ -16,6 +16,7 @@ struct MinuteUpdate {
   std::string market;
   Candle candle;              // the minute as it stands now
   int64_t received_ns = 0;    // monotonic clock when the frame arrived (for latency figures)
+  Timestamp last_trade_ms = 0;  // the exchange's time of the candle's last trade, when it says (Upbit's `timestamp`)
 };
 
 struct MinuteFeedCallbacks {

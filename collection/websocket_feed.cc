@@ -83,7 +83,9 @@ Result<std::vector<MinuteUpdate>> parse_websocket_frame(std::string_view text) {
     auto code = j.find("code");
     if (code == j.end() || !code->is_string()) return Status::invalid_argument("candle frame without 'code'");
     CK_ASSIGN_OR_RETURN(Candle c, candle_from_upbit_json(j));
-    out.push_back(MinuteUpdate{code->get<std::string>(), c, 0});
+    Timestamp last_trade = 0;
+    if (auto ts = j.find("timestamp"); ts != j.end() && ts->is_number()) last_trade = ts->get<Timestamp>();
+    out.push_back(MinuteUpdate{code->get<std::string>(), c, 0, last_trade});
     return Status::ok();
   };
   if (doc.is_array()) {

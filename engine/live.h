@@ -21,6 +21,7 @@ struct LiveUpdate {
   Candle candle;
   bool closed = false;            // the bucket is final
   int64_t received_ns = 0;        // monotonic time the 1-minute update behind it arrived (0 for timer closes)
+  Timestamp last_trade_ms = 0;    // exchange time of the last trade behind it, when the feed says (else 0)
 };
 
 using LiveCallback = std::function<void(const LiveUpdate&)>;

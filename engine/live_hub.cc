@@ -71,8 +71,9 @@ class LiveHub::Sub final : public Subscription {
   uint64_t delivered() const override { return delivered_; }
 
  private:
-  void deliver(const std::string& market, const Timeframe& tf, const Candle& c, bool closed, int64_t received) {
-    cb_(LiveUpdate{market, tf, c, closed, received});
+  void deliver(const std::string& market, const Timeframe& tf, const Candle& c, bool closed, int64_t received,
+               Timestamp last_trade = 0) {
+    cb_(LiveUpdate{market, tf, c, closed, received, last_trade});
     ++delivered_;
   }
 
@@ -83,7 +84,7 @@ class LiveHub::Sub final : public Subscription {
       auto r = agg.update(u.candle);
       if (!r) continue;  // a late revision of an older minute: the store gets it through the collector
       if (r->closed) deliver(u.market, agg.timeframe(), *r->closed, true, u.received_ns);
-      deliver(u.market, agg.timeframe(), r->current, false, u.received_ns);
+      deliver(u.market, agg.timeframe(), r->current, false, u.received_ns, u.last_trade_ms);
     }
   }
 
