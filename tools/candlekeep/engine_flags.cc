@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "timeframe/candle_csv.h"
-
 namespace ck::cli {
 
 Result<Timestamp> parse_time_flag(const Flags& flags, const char* name) {
@@ -42,25 +40,6 @@ Result<std::string> parse_format(const Flags& flags, std::initializer_list<const
     list += list.empty() ? a : std::string(", ") + a;
   }
   return Status::invalid_argument("bad --format '" + f + "'; accepted: " + list);
-}
-
-std::string candles_to_json(const CandleSeries& s, bool last_closed) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"time\":\"" + format_timestamp(s.time()[i]) + "\"";
-    const char* names[] = {"open", "high", "low", "close", "volume", "value"};
-    const double vals[] = {s.open()[i], s.high()[i], s.low()[i], s.close()[i], s.volume()[i], s.value()[i]};
-    for (int f = 0; f < 6; ++f) {
-      out += ",\"";
-      out += names[f];
-      out += "\":";
-      append_number(out, vals[f]);
-    }
-    out += (i + 1 == s.size() && !last_closed) ? ",\"closed\":false}" : ",\"closed\":true}";
-  }
-  out += "]\n";
-  return out;
 }
 
 void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "timeframe/candle_json.h"  // candles_to_json: the JSON of `get` (shared with GET /v1/candles)
 #include "tools/candlekeep/flags.h"
 
 namespace ck::cli {
@@ -19,9 +20,6 @@ Result<std::unique_ptr<Engine>> open_engine(const Flags& flags, EngineOptions ba
 
 // "csv" (default) or "json"; anything else is an error naming the accepted values.
 Result<std::string> parse_format(const Flags& flags, std::initializer_list<const char*> accepted);
-
-// The candles as `candlekeep get` prints them.
-std::string candles_to_json(const CandleSeries& candles, bool last_closed);
 
 // Writes to stdout completely.
 void print(const std::string& text);
