@@ -7,6 +7,10 @@
 // may hold fewer than n candles.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "engine/engine.h"
@@ -34,23 +38,100 @@ std::optional<Window> window_of(const CoverageSet& cov, const TimeGrid& grid, si
   return Window{first, last};
 }
 
-// Runs fn(i) for i in [0, count) on up to `threads` threads (the caller is one of them).
-template <typename Fn>
-void parallel_for(size_t count, int threads, Fn&& fn) {
+// A process-wide pool of reader threads for parallel_for. The caller always works too, and waits
+// only for items another thread has actually claimed: when the helpers are slow to wake (a busy
+// machine, or a warm read that takes a few milliseconds in all) the caller simply does everything
+// itself instead of waiting to be scheduled behind them.
+class ReaderPool {
+ public:
+  struct Job {
+    std::function<void(size_t)> fn;
+    size_t count = 0;
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> done{0};
+    std::mutex mu;
+    std::condition_variable finished;
+
+    void drain() {
+      for (size_t i = next++; i < count; i = next++) {
+        fn(i);
+        if (++done == count) {
+          std::lock_guard lock(mu);
+          finished.notify_all();
+        }
+      }
+    }
+  };
+
+  static ReaderPool& instance() {
+    static ReaderPool pool;
+    return pool;
+  }
+
+  // Offers `job` to up to `helpers` pool threads (started on first need, at most kMaxThreads).
+  void offer(const std::shared_ptr<Job>& job, size_t helpers) {
+    std::lock_guard lock(mu_);
+    helpers = std::min(helpers, kMaxThreads);
+    while (threads_.size() < helpers) threads_.emplace_back([this] { work(); });
+    for (size_t h = 0; h < helpers; ++h) queue_.push_back(job);
+    wake_.notify_all();
+  }
+  // Drops offers of `job` no thread has taken yet.
+  void withdraw(const std::shared_ptr<Job>& job) {
+    std::lock_guard lock(mu_);
+    std::erase(queue_, job);
+  }
+
+  ~ReaderPool() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      wake_.notify_all();
+    }
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  static constexpr size_t kMaxThreads = 32;
+
+  void work() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      std::shared_ptr<Job> job = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      job->drain();
+      lock.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::thread> threads_;
+  bool stop_ = false;
+};
+
+// Runs fn(i) for every i in [0, count), on up to `threads` threads (the caller is one of them;
+// 0 = one per core). Returns when all are done.
+void parallel_for(size_t count, int threads, std::function<void(size_t)> fn) {
   size_t workers = threads <= 0 ? std::max(1u, std::thread::hardware_concurrency()) : size_t(threads);
   workers = std::min(workers, count);
   if (workers <= 1) {
     for (size_t i = 0; i < count; ++i) fn(i);
     return;
   }
-  std::atomic<size_t> next{0};
-  auto drain = [&] {
-    for (size_t i = next++; i < count; i = next++) fn(i);
-  };
-  std::vector<std::jthread> pool;
-  pool.reserve(workers - 1);
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(drain);
-  drain();
+  auto job = std::make_shared<ReaderPool::Job>();
+  job->fn = std::move(fn);
+  job->count = count;
+  ReaderPool& pool = ReaderPool::instance();
+  pool.offer(job, workers - 1);
+  job->drain();
+  pool.withdraw(job);
+  std::unique_lock lock(job->mu);
+  job->finished.wait(lock, [&] { return job->done.load() == count; });
 }
 
 }  // namespace

@@ -84,6 +84,29 @@ Result<IndicatorSpec> parse_one(std::string_view item) {
   return spec;
 }
 
+// The indicator's value at the last bar. Indicators defined by a fixed look-back are computed over
+// just the bars that value depends on; EMA and RSI are recursive, so over the whole window (where
+// they are seeded) — either way the value is that of compute_indicator(spec, w).back().
+double last_value(const IndicatorSpec& spec, const CandleSeries& w) {
+  namespace ind = indicators;
+  const size_t size = w.size();
+  auto tail = [&](std::span<const double> x, size_t bars) { return x.subspan(size - std::min(size, bars)); };
+  const size_t n = size_t(spec.n);
+  std::vector<double> v;
+  switch (spec.kind) {
+    case IndicatorKind::kSma: v = ind::sma(tail(w.close(), n), spec.n); break;
+    case IndicatorKind::kTvMa: v = ind::tv_ma(tail(w.value(), n), spec.n); break;
+    case IndicatorKind::kBbUpper: v = ind::bb_upper(tail(w.close(), n), spec.n, spec.k); break;
+    case IndicatorKind::kBbLower: v = ind::bb_lower(tail(w.close(), n), spec.n, spec.k); break;
+    case IndicatorKind::kRet: v = ind::ret(tail(w.close(), n + 1), spec.n); break;
+    case IndicatorKind::kRollingMaxPrev: v = ind::rolling_max_prev(tail(w.high(), n + 1), spec.n); break;
+    case IndicatorKind::kNewHigh: v = ind::new_high(tail(w.close(), n + 1), tail(w.high(), n + 1), spec.n); break;
+    case IndicatorKind::kEma:
+    case IndicatorKind::kRsi: v = compute_indicator(spec, w); break;
+  }
+  return v.empty() ? kNaN : v.back();
+}
+
 double sum(std::span<const double> x) {
   double s = 0;
   for (double v : x) s += v;  // in time order, so a reader can reproduce it exactly
@@ -169,10 +192,7 @@ ScreenRow screen_row(const std::string& market, const CandleSeries& w, const Scr
   row.time = w.time().back();
   row.values[1] = w.close().back();
   row.values[2] = w.close().back() / w.open().front() - 1.0;
-  for (size_t i = 0; i < spec.indicators.size(); ++i) {
-    std::vector<double> series = compute_indicator(spec.indicators[i], w);
-    row.values[5 + i] = series.back();
-  }
+  for (size_t i = 0; i < spec.indicators.size(); ++i) row.values[5 + i] = last_value(spec.indicators[i], w);
   return row;
 }
 

@@ -90,15 +90,18 @@ std::vector<double> rsi(std::span<const double> close, int n) {
   double gain = 0, loss = 0;
   for (size_t i = 1; i <= w; ++i) {
     double d = close[i] - close[i - 1];
-    (d > 0 ? gain : loss) += std::fabs(d);
+    gain += std::max(d, 0.0);
+    loss += std::max(-d, 0.0);
   }
-  gain /= double(n);
-  loss /= double(n);
+  // Wilder: avg = (avg * (n-1) + x) / n, as two multiplications (one division per bar, not three).
+  const double inv = 1.0 / double(n), keep = double(n - 1) * inv;
+  gain *= inv;
+  loss *= inv;
   out[w] = value(gain, loss);
   for (size_t i = w + 1; i < close.size(); ++i) {
     double d = close[i] - close[i - 1];
-    gain = (gain * double(n - 1) + (d > 0 ? d : 0.0)) / double(n);
-    loss = (loss * double(n - 1) + (d < 0 ? -d : 0.0)) / double(n);
+    gain = gain * keep + std::max(d, 0.0) * inv;
+    loss = loss * keep + std::max(-d, 0.0) * inv;
     out[i] = value(gain, loss);
   }
   return out;

@@ -119,6 +119,25 @@ TEST(ScreenerTest, RowHoldsTheWindowFigures) {
   EXPECT_EQ(row.values, (std::vector<double>{4, 15, 15.0 / 10 - 1, 4, 46, 12, 15.0 / 9 - 1}));
 }
 
+TEST(ScreenerTest, RowIndicatorsAreTheLastValuesOfTheFullSeries) {
+  ScreenSpec spec = spec_of("sma:20,ema:12,rsi:14,ret:5,rolling_max_prev:10,new_high:10,bb_upper:20:2,bb_lower:20:1.5,tv_ma:7");
+  for (size_t bars : {1u, 5u, 6u, 10u, 11u, 19u, 20u, 21u, 300u}) {
+    CandleSeries w = make_minutes({kDay0, kDay0 + Timestamp(bars) * kMinuteMs}, 1.0, bars);
+    ASSERT_EQ(w.size(), bars);
+    ScreenRow row = screen_row("KRW-X", w, spec);
+    for (size_t i = 0; i < spec.indicators.size(); ++i) {
+      SCOPED_TRACE(spec.indicators[i].column + " over " + std::to_string(bars) + " bars");
+      double want = compute_indicator(spec.indicators[i], w).back();
+      double got = row.values[5 + i];
+      if (std::isnan(want)) {
+        EXPECT_TRUE(std::isnan(got)) << got;
+      } else {
+        EXPECT_NEAR(got, want, 1e-12 * std::fabs(want));
+      }
+    }
+  }
+}
+
 TEST(ScreenerTest, EmptyWindowHasNoValuesButZeroVolume) {
   ScreenSpec spec = spec_of("sma:2");
   ScreenRow row = screen_row("KRW-X", CandleSeries{}, spec);
