@@ -37,8 +37,13 @@ TEST(Exchange, OnlyMinutesWithTradesAtOrBeforeNowHaveCandles) {
 TEST(Exchange, TheOpenMinuteGrowsAsTheClockAdvances) {
   auto clock = std::make_shared<ManualClock>(at("2025-07-30T12:34:00Z"));
   auto ex = manual_exchange(clock);
-  const Timestamp minute = at("2025-07-30T12:34:00Z");
-  auto trades = ex->trades(0, minute - 1, minute + kMinuteMs - 1, minute + kMinuteMs - 1);
+  // The first minute from 12:34 with at least three trades.
+  Timestamp minute = at("2025-07-30T12:34:00Z");
+  std::vector<Trade> trades;
+  for (int i = 0; i < 60 && trades.size() < 3; ++i, minute += kMinuteMs) {
+    trades = ex->trades(0, minute - 1, minute + kMinuteMs - 1, minute + kMinuteMs - 1);
+  }
+  minute -= kMinuteMs;
   ASSERT_GE(trades.size(), 3u);
   auto candle_at = [&](Timestamp now) {
     clock->set_ms(now);
@@ -58,7 +63,7 @@ TEST(Exchange, TheOpenMinuteGrowsAsTheClockAdvances) {
   EXPECT_EQ(late.close, trades.back().price);
   EXPECT_EQ(late.last_trade, trades.back().time);
   EXPECT_GT(late.volume_q, early.volume_q);
-  SimCandle closed = candle_at(at("2025-07-30T12:40:00Z"));
+  SimCandle closed = candle_at(minute + 5 * kMinuteMs);
   EXPECT_EQ(closed, late);  // nothing trades after the minute's end
 }
 

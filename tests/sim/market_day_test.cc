@@ -45,7 +45,7 @@ TEST_F(MarketDayTest, BarsAreTheAggregatesOfTheirTrades) {
   std::vector<Trade> trades;
   for (const MinuteBar& b : d.bars) {
     trades.clear();
-    generate_minute_trades(stream(3), d, b.minute, trades);
+    generate_minute_trades(stream(3), d.day, b, trades);
     ASSERT_FALSE(trades.empty());
     Timestamp start = d.day * kDayMs + int64_t(b.minute) * kMinuteMs;
     EXPECT_EQ(b.open, trades.front().price);
@@ -77,7 +77,7 @@ TEST_F(MarketDayTest, TradePricesSitOnTheTickLadder) {
   for (int m : {0, 1, 4, 57, 120}) {
     MarketDay d = generate_market_day(stream(m), day());
     std::vector<Trade> trades;
-    for (const MinuteBar& b : d.bars) generate_minute_trades(stream(m), d, b.minute, trades);
+    for (const MinuteBar& b : d.bars) generate_minute_trades(stream(m), d.day, b, trades);
     for (const Trade& t : trades) {
       ASSERT_TRUE(on_tick(t.price)) << markets_[m].code << " " << t.price;
       ASSERT_GT(t.volume_q, 0);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "tests/sim/sim_fixture.h"
@@ -25,6 +26,23 @@ TEST(UpbitJson, PricesHaveUpbitsFixedEightDecimals) {
   EXPECT_EQ(fixed8(0.0001), "0.00010000");
   EXPECT_EQ(fixed8(-234000), "-234000.00000000");
   EXPECT_EQ(fixed8(2.5), "2.50000000");
+}
+
+TEST(UpbitJson, IntegersPrintEveryDigit) {
+  for (int64_t v : {int64_t(0), int64_t(7), int64_t(9), int64_t(10), int64_t(99), int64_t(100), int64_t(101),
+                    int64_t(999999), int64_t(1000000), int64_t(1753833599704), int64_t(-1), int64_t(-100),
+                    std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()}) {
+    std::string s;
+    append_int(s, v);
+    EXPECT_EQ(s, std::to_string(v));
+  }
+  for (uint64_t p = 1; p < 1000000000000000000ull; p *= 10) {
+    for (int64_t v : {int64_t(p) - 1, int64_t(p), int64_t(p) + 1}) {
+      std::string s;
+      append_int(s, v);
+      EXPECT_EQ(s, std::to_string(v));
+    }
+  }
 }
 
 TEST(UpbitJson, QuantaPrintExactly) {

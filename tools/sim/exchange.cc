@@ -102,7 +102,7 @@ Exchange::DayView Exchange::view(int market, int64_t day, Timestamp now) const {
   if (it != bars.end() && it->minute == now_minute) {
     // The open minute: only the trades so far.
     auto& trades = scratch_trades();
-    generate_minute_trades(MarketStream{&markets_[market], seed_, market}, *v.day, now_minute, trades);
+    generate_minute_trades(MarketStream{&markets_[market], seed_, market}, day, *it, trades);
     Timestamp start = day_start + int64_t(now_minute) * kMinuteMs;
     std::optional<SimCandle> acc;
     for (const Trade& t : trades) {
@@ -136,9 +136,8 @@ void Exchange::second_buckets(int market, int64_t day, Timestamp now, std::vecto
   MarketStream stream{&markets_[market], seed_, market};
   auto& trades = scratch_trades();
   for (size_t i = 0; i < v.size(); ++i) {
-    int minute = i < v.closed ? v.day->bars[i].minute : int((v.partial->start - day * kDayMs) / kMinuteMs);
     trades.clear();
-    generate_minute_trades(stream, *v.day, minute, trades);
+    generate_minute_trades(stream, day, v.day->bars[i], trades);  // bars[closed] is the open minute
     std::optional<SimCandle> acc;
     for (const Trade& t : trades) {
       if (t.time > now) break;
@@ -197,19 +196,47 @@ std::vector<SimCandle> Exchange::latest(int market, CandleUnit unit, Timestamp t
   const Timestamp end = std::min(to, now + 1);
   const int64_t first = first_day(market);
   switch (unit.kind) {
-    case CandleKind::kSeconds:
-    case CandleKind::kMinutes: {
+    case CandleKind::kSeconds: {
       std::vector<SimCandle> day_candles;
-      const Timestamp oldest = unit.kind == CandleKind::kSeconds ? now - kSecondsHistoryMs : listed - kDayMs;
+      const Timestamp oldest = now - kSecondsHistoryMs;
       for (int64_t day = floor_div(end - 1, kDayMs); day >= first && out.size() < count; --day) {
         if ((day + 1) * kDayMs <= oldest) break;
         day_candles.clear();
-        if (unit.kind == CandleKind::kSeconds) second_buckets(market, day, now, day_candles);
-        else minute_buckets(market, day, unit.minutes, now, day_candles);
+        second_buckets(market, day, now, day_candles);
         for (size_t i = day_candles.size(); i-- > 0 && out.size() < count;) {
           if (day_candles[i].start >= end) continue;
           if (day_candles[i].start < oldest) break;
           out.push_back(day_candles[i]);
+        }
+      }
+      break;
+    }
+    case CandleKind::kMinutes: {
+      // Walk the visible minutes backwards from `end`, touching only the ones the page needs.
+      const int64_t len = int64_t(unit.minutes) * kMinuteMs;
+      const Timestamp limit = floor_div(end - 1, len) * len + len;  // minutes before this are in buckets < end
+      for (int64_t day = floor_div(end - 1, kDayMs); day >= first && out.size() < count; --day) {
+        DayView v = view(market, day, now);
+        if (v.size() == 0) continue;
+        const Timestamp day_start = day * kDayMs;
+        const auto& bars = v.day->bars;
+        auto start_of = [&](size_t i) { return i < v.closed ? day_start + int64_t(bars[i].minute) * kMinuteMs : v.partial->start; };
+        size_t hi = v.size();
+        if (limit < day_start + kDayMs) {
+          int64_t minute_limit = (limit - day_start) / kMinuteMs;
+          hi = size_t(std::lower_bound(bars.begin(), bars.begin() + ptrdiff_t(v.closed), minute_limit,
+                                       [](const MinuteBar& b, int64_t m) { return b.minute < m; }) -
+                      bars.begin());
+          if (hi == v.closed && v.partial && v.partial->start < limit) hi = v.size();
+        }
+        for (size_t i = hi; i > 0 && out.size() < count;) {
+          const Timestamp bucket = floor_div(start_of(i - 1), len) * len;
+          size_t j = i - 1;
+          while (j > 0 && start_of(j - 1) >= bucket) --j;
+          std::optional<SimCandle> acc;
+          for (size_t k = j; k < i; ++k) fold(acc, v.at(k), bucket);
+          out.push_back(*acc);
+          i = j;
         }
       }
       break;
@@ -306,7 +333,7 @@ std::vector<Trade> Exchange::trades(int market, Timestamp after, Timestamp until
       if (start < from_minute) continue;
       if (start > until) break;
       minute_trades.clear();
-      generate_minute_trades(stream, *v.day, b.minute, minute_trades);
+      generate_minute_trades(stream, day, b, minute_trades);
       for (const Trade& t : minute_trades) {
         if (t.time > after && t.time <= until) out.push_back(t);
       }
@@ -325,9 +352,9 @@ std::optional<Trade> Exchange::last_trade(int market, Timestamp now) const {
   for (int64_t day = floor_div(now, kDayMs); day >= first_day(market); --day) {
     DayView v = view(market, day, now);
     if (v.size() == 0) continue;
-    int minute = v.partial ? int((v.partial->start - day * kDayMs) / kMinuteMs) : v.day->bars[v.closed - 1].minute;
+    const MinuteBar& bar = v.day->bars[v.partial ? v.closed : v.closed - 1];
     auto& trades = scratch_trades();
-    generate_minute_trades(stream, *v.day, minute, trades);
+    generate_minute_trades(stream, day, bar, trades);
     std::optional<Trade> last;
     for (const Trade& t : trades) {
       if (t.time <= now) last = t;

@@ -73,15 +73,15 @@ std::vector<MarketSpec> make_markets(int count, uint64_t seed, int history_days,
     m.daily_volatility = i == 0 ? 0.025 : 0.03 + 0.05 * r.uniform();
     if (i < 10) {
       m.active_share = 1.0;
-      m.trades_per_active_minute = 8.0 - 0.4 * i;  // BTC 8 … 4.4 trades a minute
+      m.trades_per_active_minute = 5.0 - 0.3 * i;  // BTC 5 … 2.3 trades a minute
     } else {
       double decay = std::exp(-(i - 10) / 40.0);
       m.active_share = std::clamp(0.9 * decay * (0.8 + 0.4 * r.uniform()) + 0.02, 0.02, 0.95);
       m.trades_per_active_minute = 1.0 + 3.0 * decay;
     }
-    // BTC ~6e6 KRW a trade (≈7e10 KRW a day, so a year of value stays far below 2^53/256); the
+    // BTC ~1e7 KRW a trade (≈7e10 KRW a day, so a year of value stays far below 2^53/256); the
     // tail trades small tickets.
-    m.notional_per_trade = i == 0 ? 6e6 : std::max(2e4, 3e6 * std::exp(-i / 25.0));
+    m.notional_per_trade = i == 0 ? 1e7 : std::max(2e4, 5e6 * std::exp(-i / 25.0));
     int days = history_days;
     if (i >= 20) days = std::max(1, int(std::lround(history_days * (0.25 + 0.75 * r.uniform()))));
     m.listed_at = now_minute - int64_t(days) * kDayMs;

@@ -1,6 +1,7 @@
 #include "tools/sim/market_day.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "tools/sim/random.h"
@@ -32,6 +33,61 @@ double active_probability(const MarketSpec& spec, int minute) {
   return std::min(1.0, spec.active_share * cycle);
 }
 
+// Lognormal ticket-size multipliers (mean 1, sigma 0.8 in log space), one per 8-bit draw: a table
+// instead of an exp() per trade. Fixed values, so generation stays deterministic everywhere.
+const std::array<double, 256>& ticket_multipliers() {
+  static const std::array<double, 256> table = [] {
+    std::array<double, 256> t{};
+    Rng r(0x5449434B45544Eull);  // "TICKETN"
+    for (double& x : t) x = std::exp(0.8 * r.normal() - 0.32);
+    return t;
+  }();
+  return table;
+}
+
+// exp(x) for the small moves of a price inside one minute (|x| well under 1 %).
+inline double exp_small(double x) { return 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0)))); }
+
+// The trades of one traded minute, from its own stream: count, times and sides, prices along the
+// mid path plus noise (on the tick ladder), volumes around the market's ticket size.
+void minute_trades(const MarketStream& m, int64_t day, int minute, double lm0, double lm1, std::vector<Trade>& out) {
+  const MarketSpec& spec = *m.spec;
+  const Timestamp start = day * kDayMs + int64_t(minute) * kMinuteMs;
+  Rng r(stream_seed(m.seed, kMinuteStream, uint64_t(m.index), uint64_t(day * kMinutesPerDay + minute)));
+  double extra = std::max(0.0, spec.trades_per_active_minute - 1.0);
+  int n = 1 + int(std::min(198.0, std::floor(r.exponential() * extra)));
+
+  // One draw per trade for its time and side, one each for the price and volume noise.
+  uint64_t draws[200];
+  for (int k = 0; k < n; ++k) draws[k] = r.next();
+  for (int k = 0; k < n; ++k) draws[k] = ((draws[k] >> 11) % 60000) << 1 | (draws[k] & 1);
+  std::sort(draws, draws + n);
+
+  const double sigma = spec.daily_volatility / std::sqrt(double(kMinutesPerDay)) * 0.5;
+  const double mid0 = std::exp(lm0);
+  const auto& tickets = ticket_multipliers();
+  const size_t first = out.size();
+  for (int k = 0; k < n; ++k) {
+    int offset = int(draws[k] >> 1);
+    double f = offset / 60000.0;
+    uint64_t noise = r.next();
+    // Price: the mid path plus noise (Irwin-Hall of three 16-bit uniforms), relative to the
+    // minute's opening mid.
+    double bell = (double(noise & 0xFFFF) + double((noise >> 16) & 0xFFFF) + double((noise >> 32) & 0xFFFF)) *
+                      (1.0 / 65536.0) - 1.5;
+    double d = (lm1 - lm0) * f + sigma * 2.0 * bell;
+    Trade t;
+    t.time = start + offset;
+    t.price = round_to_tick(mid0 * exp_small(d));
+    double notional = spec.notional_per_trade * tickets[noise >> 56];
+    t.volume_q = std::max<int64_t>(1, round_nonneg(notional / t.price * 256.0));
+    t.value_q = round_nonneg(t.price * double(t.volume_q));
+    t.bid = (draws[k] & 1) != 0;
+    t.sequential_id = t.time * 1000 + int64_t(out.size() - first);
+    out.push_back(t);
+  }
+}
+
 }  // namespace
 
 double anchor_log_price(const MarketStream& m, int64_t day) {
@@ -45,75 +101,54 @@ double anchor_log_price(const MarketStream& m, int64_t day) {
   return x;
 }
 
-void generate_minute_trades(const MarketStream& m, const MarketDay& day, int minute, std::vector<Trade>& out) {
-  const MarketSpec& spec = *m.spec;
-  Timestamp start = day.day * kDayMs + int64_t(minute) * kMinuteMs;
-  if (start < spec.listed_at) return;
-  Rng r(stream_seed(m.seed, kMinuteStream, uint64_t(m.index), uint64_t(day.day * kMinutesPerDay + minute)));
-  bool active = r.uniform() < active_probability(spec, minute);
-  if (!active && start != spec.listed_at) return;  // the listing minute always trades
-  double extra = std::max(0.0, spec.trades_per_active_minute - 1.0);
-  int n = 1 + int(std::min(198.0, std::floor(r.exponential() * extra)));
-
-  // One draw per trade for its time and side, one each for the price and volume noise.
-  uint64_t draws[200];
-  for (int k = 0; k < n; ++k) draws[k] = r.next();
-  for (int k = 0; k < n; ++k) draws[k] = ((draws[k] >> 11) % 60000) << 1 | (draws[k] & 1);
-  std::sort(draws, draws + n);
-
-  double lm0 = day.log_mid[minute], lm1 = day.log_mid[minute + 1];
-  double sigma = spec.daily_volatility / std::sqrt(double(kMinutesPerDay)) * 0.5;
-  size_t first = out.size();
-  for (int k = 0; k < n; ++k) {
-    int offset = int(draws[k] >> 1);
-    double f = offset / 60000.0;
-    double lm = lm0 + (lm1 - lm0) * f + sigma * r.quick_normal();
-    Trade t;
-    t.time = start + offset;
-    t.price = round_to_tick(std::exp(lm));
-    double notional = spec.notional_per_trade * std::exp(0.8 * r.quick_normal() - 0.32);
-    t.volume_q = std::max<int64_t>(1, std::llround(notional / t.price * 256.0));
-    t.value_q = std::llround(t.price * double(t.volume_q));
-    t.bid = (draws[k] & 1) != 0;
-    t.sequential_id = t.time * 1000 + int64_t(out.size() - first);
-    out.push_back(t);
-  }
+void generate_minute_trades(const MarketStream& m, int64_t day, const MinuteBar& bar, std::vector<Trade>& out) {
+  minute_trades(m, day, bar.minute, bar.log_mid0, bar.log_mid1, out);
 }
 
 MarketDay generate_market_day(const MarketStream& m, int64_t day_index) {
   MarketDay day;
   day.day = day_index;
-  day.log_mid.resize(kMinutesPerDay + 1);
   const MarketSpec& spec = *m.spec;
-  Timestamp day_start = day_index * kDayMs;
+  const Timestamp day_start = day_index * kDayMs;
   if (day_start + kDayMs <= spec.listed_at) return day;
 
-  // Brownian bridge from today's anchor to tomorrow's.
-  double a0 = anchor_log_price(m, day_index), a1 = anchor_log_price(m, day_index + 1);
-  double sigma = spec.daily_volatility / std::sqrt(double(kMinutesPerDay));
+  // Brownian bridge from today's anchor to tomorrow's, and the day's activity draws, from one stream.
+  const double a0 = anchor_log_price(m, day_index), a1 = anchor_log_price(m, day_index + 1);
+  const double sigma = spec.daily_volatility / std::sqrt(double(kMinutesPerDay));
   Rng r(stream_seed(m.seed, kPathStream, uint64_t(m.index), uint64_t(day_index)));
+  thread_local std::vector<double> path;
+  thread_local std::vector<uint8_t> active;
+  path.resize(kMinutesPerDay + 1);
+  active.resize(kMinutesPerDay);
   double w = 0;
-  day.log_mid[0] = 0;
+  path[0] = 0;
   for (int i = 1; i <= kMinutesPerDay; ++i) {
-    w += sigma * r.normal();
-    day.log_mid[i] = w;
+    w += sigma * r.quick_normal();
+    path[i] = w;
   }
-  double drift = w - (a1 - a0);
-  for (int i = 0; i <= kMinutesPerDay; ++i) {
-    day.log_mid[i] = a0 + day.log_mid[i] - drift * (double(i) / kMinutesPerDay);
+  const double drift = w - (a1 - a0);
+  for (int i = 0; i <= kMinutesPerDay; ++i) path[i] = a0 + path[i] - drift * (double(i) / kMinutesPerDay);
+  size_t expected = 0;
+  for (int i = 0; i < kMinutesPerDay; ++i) {
+    active[i] = r.uniform() < active_probability(spec, i);
+    expected += active[i];
   }
 
   int first_minute = 0;
-  if (spec.listed_at > day_start) first_minute = int((spec.listed_at - day_start + kMinuteMs - 1) / kMinuteMs);
-  day.bars.reserve(size_t(std::min(1.0, spec.active_share * 1.3 + 0.01) * (kMinutesPerDay - first_minute)) + 1);
-  std::vector<Trade> trades;
-  trades.reserve(256);
+  if (spec.listed_at > day_start) {
+    first_minute = int((spec.listed_at - day_start + kMinuteMs - 1) / kMinuteMs);
+    active[first_minute] = 1;  // the listing minute always trades
+  }
+  day.bars.reserve(expected + 1);
+  thread_local std::vector<Trade> trades;
   for (int minute = first_minute; minute < kMinutesPerDay; ++minute) {
+    if (!active[minute]) continue;
     trades.clear();
-    generate_minute_trades(m, day, minute, trades);
-    if (trades.empty()) continue;
+    minute_trades(m, day_index, minute, path[minute], path[minute + 1], trades);
     MinuteBar b;
     b.minute = minute;
+    b.log_mid0 = path[minute];
+    b.log_mid1 = path[minute + 1];
     b.open = trades.front().price;
     b.close = trades.back().price;
     b.high = b.low = b.open;

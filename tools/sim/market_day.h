@@ -5,7 +5,9 @@
 // order, yet join up. Each minute then draws its own trades from a stream seeded by
 // (seed, market, day, minute): whether it trades at all, how many trades, their times, prices on
 // the tick ladder, and volumes. A MarketDay keeps only the per-minute aggregates (MinuteBar) and
-// the path; the trades of one minute are regenerated on demand (open candle, seconds, WebSocket).
+// the mid-price at both ends of each traded minute; the trades of one minute are regenerated on
+// demand from those (open candle, seconds, WebSocket). Minutes without trades cost one random draw
+// and no memory.
 #include <cstdint>
 #include <vector>
 
@@ -21,15 +23,13 @@ struct MinuteBar {
   double open = 0, high = 0, low = 0, close = 0;
   int64_t volume_q = 0, value_q = 0;
   int64_t bid_volume_q = 0;  // volume of the trades whose taker bought (ticker acc_bid_volume)
+  double log_mid0 = 0, log_mid1 = 0;  // ln(mid) at the minute's start and end: regenerates its trades
 };
 
 struct MarketDay {
   int64_t day = 0;                 // days since 1970-01-01
   std::vector<MinuteBar> bars;     // ascending minute
-  std::vector<double> log_mid;     // 1441 points: ln(mid) at each minute boundary
-  size_t memory_bytes() const {
-    return sizeof(MarketDay) + bars.capacity() * sizeof(MinuteBar) + log_mid.capacity() * sizeof(double);
-  }
+  size_t memory_bytes() const { return sizeof(MarketDay) + bars.capacity() * sizeof(MinuteBar); }
 };
 
 // Everything a generator needs to know about a market.
@@ -45,8 +45,7 @@ double anchor_log_price(const MarketStream& m, int64_t day);
 // Generates the whole day (as if it had ended; callers cut at "now").
 MarketDay generate_market_day(const MarketStream& m, int64_t day);
 
-// Appends the trades of one minute (ascending time) to `out`. Empty when the minute has no trade or
-// lies before the listing. `day` supplies the path.
-void generate_minute_trades(const MarketStream& m, const MarketDay& day, int minute, std::vector<Trade>& out);
+// Appends the trades of a minute that has trades (one of day.bars), ascending by time, to `out`.
+void generate_minute_trades(const MarketStream& m, int64_t day, const MinuteBar& bar, std::vector<Trade>& out);
 
 }  // namespace ck::sim

@@ -35,7 +35,7 @@ TickSize krw_tick_size(double price) {
 double round_to_tick(double price) {
   TickSize t = krw_tick_size(price);
   double scale = kPow10[t.decimals];
-  int64_t steps = std::llround(price * scale / double(t.step));
+  int64_t steps = round_nonneg(price * scale / double(t.step));
   if (steps < 1) steps = 1;
   // An exact integer divided by an exact power of ten: the correctly rounded decimal.
   return double(steps * t.step) / scale;

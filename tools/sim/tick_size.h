@@ -7,6 +7,13 @@
 
 namespace ck::sim {
 
+// Rounds x >= 0 to the nearest integer (halves up). Inline: std::llround is a library call, and
+// trade generation rounds three times per trade.
+inline int64_t round_nonneg(double x) {
+  int64_t i = static_cast<int64_t>(x);
+  return i + (x - static_cast<double>(i) >= 0.5);
+}
+
 // One band's step as an integer number of 10^-decimals units (1000 KRW = {0, 1000}; 0.01 = {2, 1}).
 struct TickSize {
   int decimals = 0;

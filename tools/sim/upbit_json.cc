@@ -1,8 +1,11 @@
 #include "tools/sim/upbit_json.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 namespace ck::sim {
 namespace {
@@ -12,118 +15,248 @@ constexpr char kDigitPairs[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-void append_2(std::string& out, unsigned v) { out.append(kDigitPairs + 2 * v, 2); }
-
-void append_uint(std::string& out, uint64_t v) {
-  char buf[24];
-  char* p = buf + sizeof buf;
-  while (v >= 100) {
-    unsigned r = unsigned(v % 100);
-    v /= 100;
-    p -= 2;
-    std::memcpy(p, kDigitPairs + 2 * r, 2);
-  }
-  if (v >= 10) {
-    p -= 2;
-    std::memcpy(p, kDigitPairs + 2 * v, 2);
-  } else {
-    *--p = char('0' + v);
-  }
-  out.append(p, size_t(buf + sizeof buf - p));
-}
-
-// `digits` decimal digits of `frac`, zero-padded (frac < 10^digits).
-void append_frac(std::string& out, uint64_t frac, int digits) {
-  char buf[24];
-  for (int i = digits - 1; i >= 0; --i) {
-    buf[i] = char('0' + frac % 10);
-    frac /= 10;
-  }
-  out.append(buf, size_t(digits));
-}
-
 constexpr double kTwo53 = 9007199254740992.0;
+// Room one candle object can take (the longest, a day candle with converted_trade_price, stays
+// well under this).
+constexpr size_t kMaxCandleBytes = 640;
+
+// A cursor writing into memory the caller sized: the formatting below never checks bounds and
+// never reallocates, which is what makes a 200-candle answer cheap.
+struct Cursor {
+  explicit Cursor(char* at) : p(at) {}
+  char* p;
+
+  void put(char c) { *p++ = c; }
+  void put(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  // A string literal: the length is a constant, so the copy compiles to a few moves.
+  template <size_t N>
+  void lit(const char (&s)[N]) {
+    std::memcpy(p, s, N - 1);
+    p += N - 1;
+  }
+  void two(unsigned v) {
+    std::memcpy(p, kDigitPairs + 2 * v, 2);
+    p += 2;
+  }
+  void uint(uint64_t v) {
+    // Count the digits, then fill them in backwards, two at a time.
+    static constexpr uint64_t kPow10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                          10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                          100000000000ull, 1000000000000ull, 10000000000000ull,
+                                          100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                          100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+    if (v < 10) {
+      *p++ = char('0' + v);
+      return;
+    }
+    int t = (std::bit_width(v) * 1233) >> 12;  // log10 estimate: floor(log10 v) or one more
+    int n = t + 1 - (v < kPow10[t]);
+    char* b = p + n;
+    p = b;
+    while (v >= 100) {
+      b -= 2;
+      std::memcpy(b, kDigitPairs + 2 * (v % 100), 2);
+      v /= 100;
+    }
+    if (v >= 10) {
+      std::memcpy(b - 2, kDigitPairs + 2 * v, 2);
+    } else {
+      b[-1] = char('0' + v);
+    }
+  }
+  void integer(int64_t v) {
+    if (v < 0) {
+      put('-');
+      uint(uint64_t(0) - uint64_t(v));
+    } else {
+      uint(uint64_t(v));
+    }
+  }
+  void frac8(uint32_t f) {  // f < 10^8, zero-padded to 8 digits
+    if (f == 0) {
+      lit("00000000");
+      return;
+    }
+    two(f / 1000000);
+    two(f / 10000 % 100);
+    two(f / 100 % 100);
+    two(f % 100);
+  }
+  void quantum(int64_t q) {
+    if (q < 0) {
+      put('-');
+      q = -q;
+    }
+    uint(uint64_t(q) >> 8);
+    put('.');
+    frac8(uint32_t((uint64_t(q) & 255u) * 390625u));
+  }
+  void fixed8(double v) {
+    if (!std::isfinite(v)) {
+      put("0.00000000");
+      return;
+    }
+    double q = v * 256.0;
+    if (std::fabs(q) < kTwo53 && q == std::floor(q)) {
+      quantum(int64_t(q));
+      return;
+    }
+    if (std::fabs(v) < 9e10) {
+      int64_t n = std::llround(v * 1e8);
+      if (n < 0) {
+        put('-');
+        n = -n;
+      }
+      uint(uint64_t(n) / 100000000u);
+      put('.');
+      frac8(uint32_t(uint64_t(n) % 100000000u));
+      return;
+    }
+    p += std::snprintf(p, 64, "%.8f", v);
+  }
+  void rate10(double v) {
+    if (!std::isfinite(v)) v = 0;
+    int64_t n = std::llround(v * 1e10);
+    if (n < 0) {
+      put('-');
+      n = -n;
+    }
+    uint(uint64_t(n) / 10000000000u);
+    put('.');
+    uint64_t f = uint64_t(n) % 10000000000u;
+    two(unsigned(f / 100000000u));
+    frac8(uint32_t(f % 100000000u));
+  }
+  void date(int64_t day, bool compact) {
+    CivilDate c = civil_from_days(day);
+    two(unsigned(c.year / 100));
+    two(unsigned(c.year % 100));
+    if (!compact) put('-');
+    two(c.month);
+    if (!compact) put('-');
+    two(c.day);
+  }
+  void time_of_day(int64_t ms) {
+    two(unsigned(ms / kHourMs));
+    put(':');
+    two(unsigned(ms / kMinuteMs % 60));
+    put(':');
+    two(unsigned(ms / kSecondMs % 60));
+  }
+  void date_time(Timestamp t) {
+    int64_t day = floor_div(t, kDayMs);
+    date(day, false);
+    put('T');
+    time_of_day(t - day * kDayMs);
+  }
+  // Same, remembering the last date written in `slot` (a page of candles shares a few dates).
+  void date_time_cached(Timestamp t, int slot) {
+    int64_t day = floor_div(t, kDayMs);
+    if (day != cached_day[slot]) {
+      cached_day[slot] = day;
+      Cursor c{cached_date[slot]};
+      c.date(day, false);
+    }
+    std::memcpy(p, cached_date[slot], 10);
+    p += 10;
+    put('T');
+    time_of_day(t - day * kDayMs);
+  }
+
+  int64_t cached_day[2] = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min()};
+  char cached_date[2][10] = {};
+};
+
+// Runs `write` on a cursor over `room` spare bytes at the end of `out`, then trims to what it wrote.
+template <typename F>
+void write_into(std::string& out, size_t room, F&& write) {
+  size_t old = out.size();
+  out.resize(old + room);
+  Cursor c{out.data() + old};
+  write(c);
+  out.resize(size_t(c.p - out.data()));
+}
+
+void write_candle(Cursor& o, const MarketSpec& market, CandleUnit unit, const SimCandle& c, bool converted) {
+  o.lit("{\"market\":\"");
+  o.put(market.code);
+  o.lit("\",\"candle_date_time_utc\":\"");
+  o.date_time_cached(c.start, 0);
+  o.lit("\",\"candle_date_time_kst\":\"");
+  o.date_time_cached(c.start + kKstOffsetMs, 1);
+  o.lit("\",\"opening_price\":");
+  o.fixed8(c.open);
+  o.lit(",\"high_price\":");
+  o.fixed8(c.high);
+  o.lit(",\"low_price\":");
+  o.fixed8(c.low);
+  o.lit(",\"trade_price\":");
+  o.fixed8(c.close);
+  o.lit(",\"timestamp\":");
+  o.integer(c.last_trade);
+  o.lit(",\"candle_acc_trade_price\":");
+  o.quantum(c.value_q);
+  o.lit(",\"candle_acc_trade_volume\":");
+  o.quantum(c.volume_q);
+  switch (unit.kind) {
+    case CandleKind::kMinutes:
+      o.lit(",\"unit\":");
+      o.integer(unit.minutes);
+      break;
+    case CandleKind::kDays: {
+      double change = c.close - c.prev_close;
+      o.lit(",\"prev_closing_price\":");
+      o.fixed8(c.prev_close);
+      o.lit(",\"change_price\":");
+      o.fixed8(change);
+      o.lit(",\"change_rate\":");
+      o.rate10(c.prev_close != 0 ? change / c.prev_close : 0.0);
+      if (converted) {
+        o.lit(",\"converted_trade_price\":");
+        o.fixed8(c.close);
+      }
+      break;
+    }
+    case CandleKind::kWeeks:
+    case CandleKind::kMonths:
+    case CandleKind::kYears:
+      o.lit(",\"first_day_of_period\":\"");
+      o.date(floor_div(c.start, kDayMs), false);
+      o.put('"');
+      break;
+    case CandleKind::kSeconds:
+      break;
+  }
+  o.put('}');
+}
 
 }  // namespace
 
 void append_int(std::string& out, int64_t v) {
-  if (v < 0) {
-    out += '-';
-    append_uint(out, uint64_t(0) - uint64_t(v));
-  } else {
-    append_uint(out, uint64_t(v));
-  }
+  write_into(out, 24, [&](Cursor& c) { c.integer(v); });
 }
 
 void append_quantum(std::string& out, int64_t q) {
-  if (q < 0) {
-    out += '-';
-    q = -q;
-  }
-  append_uint(out, uint64_t(q) >> 8);
-  out += '.';
-  append_frac(out, (uint64_t(q) & 255u) * 390625u, 8);
+  write_into(out, 32, [&](Cursor& c) { c.quantum(q); });
 }
 
 void append_fixed8(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "0.00000000";
-    return;
-  }
-  double q = v * 256.0;
-  if (std::fabs(q) < kTwo53 && q == std::floor(q)) {
-    append_quantum(out, int64_t(q));
-    return;
-  }
-  if (std::fabs(v) < 9e10) {
-    int64_t n = std::llround(v * 1e8);
-    if (n < 0) {
-      out += '-';
-      n = -n;
-    }
-    append_uint(out, uint64_t(n) / 100000000u);
-    out += '.';
-    append_frac(out, uint64_t(n) % 100000000u, 8);
-    return;
-  }
-  char buf[64];
-  int len = std::snprintf(buf, sizeof buf, "%.8f", v);
-  out.append(buf, size_t(len));
+  write_into(out, 400, [&](Cursor& c) { c.fixed8(v); });
 }
 
 void append_rate(std::string& out, double v) {
-  if (!std::isfinite(v)) v = 0;
-  int64_t n = std::llround(v * 1e10);
-  if (n < 0) {
-    out += '-';
-    n = -n;
-  }
-  append_uint(out, uint64_t(n) / 10000000000u);
-  out += '.';
-  append_frac(out, uint64_t(n) % 10000000000u, 10);
+  write_into(out, 40, [&](Cursor& c) { c.rate10(v); });
 }
 
 void append_date(std::string& out, int64_t day, bool compact) {
-  CivilDate c = civil_from_days(day);
-  append_2(out, unsigned(c.year / 100));
-  append_2(out, unsigned(c.year % 100));
-  if (!compact) out += '-';
-  append_2(out, c.month);
-  if (!compact) out += '-';
-  append_2(out, c.day);
+  write_into(out, 16, [&](Cursor& c) { c.date(day, compact); });
 }
 
 void append_date_time(std::string& out, Timestamp t, int64_t offset_ms) {
-  t += offset_ms;
-  int64_t day = floor_div(t, kDayMs);
-  int64_t ms = t - day * kDayMs;
-  append_date(out, day);
-  out += 'T';
-  append_2(out, unsigned(ms / kHourMs));
-  out += ':';
-  append_2(out, unsigned(ms / kMinuteMs % 60));
-  out += ':';
-  append_2(out, unsigned(ms / kSecondMs % 60));
+  write_into(out, 24, [&](Cursor& c) { c.date_time(t + offset_ms); });
 }
 
 void append_string(std::string& out, std::string_view s) {
@@ -145,66 +278,30 @@ void append_string(std::string& out, std::string_view s) {
 }
 
 void append_candle(std::string& out, const MarketSpec& market, CandleUnit unit, const SimCandle& c, bool converted) {
-  out += "{\"market\":\"";
-  out += market.code;
-  out += "\",\"candle_date_time_utc\":\"";
-  append_date_time(out, c.start);
-  out += "\",\"candle_date_time_kst\":\"";
-  append_date_time(out, c.start, kKstOffsetMs);
-  out += "\",\"opening_price\":";
-  append_fixed8(out, c.open);
-  out += ",\"high_price\":";
-  append_fixed8(out, c.high);
-  out += ",\"low_price\":";
-  append_fixed8(out, c.low);
-  out += ",\"trade_price\":";
-  append_fixed8(out, c.close);
-  out += ",\"timestamp\":";
-  append_int(out, c.last_trade);
-  out += ",\"candle_acc_trade_price\":";
-  append_quantum(out, c.value_q);
-  out += ",\"candle_acc_trade_volume\":";
-  append_quantum(out, c.volume_q);
-  switch (unit.kind) {
-    case CandleKind::kMinutes:
-      out += ",\"unit\":";
-      append_int(out, unit.minutes);
-      break;
-    case CandleKind::kDays: {
-      double change = c.close - c.prev_close;
-      out += ",\"prev_closing_price\":";
-      append_fixed8(out, c.prev_close);
-      out += ",\"change_price\":";
-      append_fixed8(out, change);
-      out += ",\"change_rate\":";
-      append_rate(out, c.prev_close != 0 ? change / c.prev_close : 0.0);
-      if (converted) {
-        out += ",\"converted_trade_price\":";
-        append_fixed8(out, c.close);
-      }
-      break;
-    }
-    case CandleKind::kWeeks:
-    case CandleKind::kMonths:
-    case CandleKind::kYears:
-      out += ",\"first_day_of_period\":\"";
-      append_date(out, floor_div(c.start, kDayMs));
-      out += '"';
-      break;
-    case CandleKind::kSeconds:
-      break;
-  }
-  out += '}';
+  write_into(out, kMaxCandleBytes + market.code.size(), [&](Cursor& o) { write_candle(o, market, unit, c, converted); });
 }
 
 std::string candles_json(const MarketSpec& market, CandleUnit unit, std::span<const SimCandle> candles,
                          bool converted) {
+  // Candles are written in chunks into a reused per-thread buffer and appended to an answer sized
+  // from the first chunk: sizing the answer for the worst case instead would touch fresh pages on
+  // every request, and a year of /sim/truth would need a worst-case buffer of hundreds of MB.
+  constexpr size_t kChunk = 256;
+  thread_local std::string scratch;
+  const size_t room = kChunk * (kMaxCandleBytes + market.code.size());
+  if (scratch.size() < room) scratch.resize(room);
   std::string out;
-  out.reserve(2 + candles.size() * 360);
   out += '[';
-  for (size_t i = 0; i < candles.size(); ++i) {
-    if (i) out += ',';
-    append_candle(out, market, unit, candles[i], converted);
+  for (size_t begin = 0; begin < candles.size(); begin += kChunk) {
+    Cursor o{scratch.data()};
+    size_t end = std::min(candles.size(), begin + kChunk);
+    for (size_t i = begin; i < end; ++i) {
+      if (i) o.put(',');
+      write_candle(o, market, unit, candles[i], converted);
+    }
+    size_t written = size_t(o.p - scratch.data());
+    if (begin == 0) out.reserve(2 + written * ((candles.size() + end - 1) / end) + written / 8);
+    out.append(scratch.data(), written);
   }
   out += ']';
   return out;
@@ -218,9 +315,11 @@ void append_ticker(std::string& out, const MarketSpec& market, const Ticker& t) 
   int64_t utc_day = floor_div(last.time, kDayMs);
   int64_t kst_day = floor_div(last.time + kKstOffsetMs, kDayMs);
   auto hhmmss = [&](Timestamp ms_of_day) {
-    append_2(out, unsigned(ms_of_day / kHourMs));
-    append_2(out, unsigned(ms_of_day / kMinuteMs % 60));
-    append_2(out, unsigned(ms_of_day / kSecondMs % 60));
+    write_into(out, 8, [&](Cursor& c) {
+      c.two(unsigned(ms_of_day / kHourMs));
+      c.two(unsigned(ms_of_day / kMinuteMs % 60));
+      c.two(unsigned(ms_of_day / kSecondMs % 60));
+    });
   };
   out += "{\"market\":\"";
   out += market.code;
