@@ -123,7 +123,8 @@ bool TieredStore::l2_wants(Timestamp day) const {
 }
 
 template <typename Build>
-Result<TieredStore::ChunkRef> TieredStore::cached_chunk(const ChunkKey& key, MarketState& st, Build&& build) {
+Result<TieredStore::ChunkRef> TieredStore::cached_chunk(const ChunkKey& key, MarketState& st, Build&& build,
+                                                       bool into_l1) {
   ChunkRef ref;
   ref.pin = l1_->lookup(key);
   if (ref.pin) return ref;
@@ -151,26 +152,35 @@ Result<TieredStore::ChunkRef> TieredStore::cached_chunk(const ChunkKey& key, Mar
         Status put = l2_->put(key, *shared);
         if (!put) spdlog::warn("L2 put failed (served from L3 anyway): {}", put.message());
       }
-      ref.pin = l1_->insert(key, shared);
+      if (into_l1) ref.pin = l1_->insert(key, shared);
     }
   }
-  if (!ref.pin) ref.owned = std::move(shared);  // stale or L1 full of pinned data: serve uncached
+  if (!ref.pin) ref.owned = std::move(shared);  // stale, not for L1, or L1 full of pinned data
   return ref;
 }
 
-Result<TieredStore::ChunkRef> TieredStore::minute_chunk(uint32_t id, Timestamp day) {
+Result<TieredStore::ChunkRef> TieredStore::minute_chunk(uint32_t id, Timestamp day, bool into_l1) {
   ChunkKey key{id, 1, 0, day};
-  return cached_chunk(key, state(id), [&]() -> Result<CandleSeries> {
-    auto r = l3_->read_day(id, day);
-    if (r.is_ok()) (r->empty() ? l3_misses_ : l3_hits_)++;
-    return r;
-  });
+  return cached_chunk(
+      key, state(id),
+      [&]() -> Result<CandleSeries> {
+        auto r = l3_->read_day(id, day);
+        if (r.is_ok()) (r->empty() ? l3_misses_ : l3_hits_)++;
+        return r;
+      },
+      into_l1);
 }
 
 Result<TieredStore::ChunkRef> TieredStore::derived_chunk(uint32_t id, Timeframe tf, Timestamp day) {
   ChunkKey key{id, uint32_t(tf.minutes_count()), 0, day};
   return cached_chunk(key, state(id), [&]() -> Result<CandleSeries> {
-    CK_ASSIGN_OR_RETURN(ChunkRef minutes, minute_chunk(id, day));
+    // The minute chunk is only the input here, up to 60x larger than the derived chunk the reader
+    // asked for: it goes into L1 only while L1 is less than half full, so inputs never push out
+    // what readers use (a screener's 200 markets x 30 days of minutes evicted its own hourly
+    // chunks from a 256 MB L1: every "warm" pass re-decoded all 6,000 days from L3), while a few
+    // timeframes read in turn over the same days (a backtest's 15m, 1h, 4h) decode them once.
+    const bool input_into_l1 = l1_->stats().bytes < l1_->capacity() / 2;
+    CK_ASSIGN_OR_RETURN(ChunkRef minutes, minute_chunk(id, day, input_into_l1));
     AggregateOptions ao;
     ao.validate = false;  // validated when stored
     CK_ASSIGN_OR_RETURN(Aggregated a, aggregate(minutes.series(), tf, ao));

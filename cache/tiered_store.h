@@ -98,11 +98,12 @@ class TieredStore {
     std::shared_ptr<const CandleSeries> owned;
     const CandleSeries& series() const { return pin ? pin.series() : *owned; }
   };
-  // The 1-minute chunk of one UTC day (possibly empty), from the cheapest tier; promotes it.
-  Result<ChunkRef> minute_chunk(uint32_t id, Timestamp day);
-  // L1, then L2, then `build`; stores what it built in L2 (recent days) and L1.
+  // The 1-minute chunk of one UTC day (possibly empty), from the cheapest tier; promotes it (into
+  // L1 only when `into_l1`).
+  Result<ChunkRef> minute_chunk(uint32_t id, Timestamp day, bool into_l1 = true);
+  // L1, then L2, then `build`; stores what it built in L2 (recent days) and, when `into_l1`, L1.
   template <typename Build>
-  Result<ChunkRef> cached_chunk(const ChunkKey& key, MarketState& st, Build&& build);
+  Result<ChunkRef> cached_chunk(const ChunkKey& key, MarketState& st, Build&& build, bool into_l1 = true);
   // A derived chunk (timeframe divides a day) of one UTC day; built from the minute chunk on a miss.
   Result<ChunkRef> derived_chunk(uint32_t id, Timeframe tf, Timestamp day);
   // The 1-minute candles of [span), stitched from day chunks.
