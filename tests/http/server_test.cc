@@ -66,6 +66,21 @@ TEST_F(ServerTest, CandlesJsonIsTheGetFormattingOfTheSameRead) {
   EXPECT_EQ(json::parse(r->body).size(), 48u);
 }
 
+TEST_F(ServerTest, ARepeatedQuerySeesNewlyStoredCandles) {
+  const std::string query = "/v1/candles?market=KRW-BTC&timeframe=1h&from=2024-06-02&to=2024-06-04";
+  auto before = client->get(query);
+  ASSERT_EQ(before->status, 200);
+  EXPECT_EQ(client->get(query)->body, before->body);
+  // Day 2 (2024-06-03) is collected now: the same query must show it.
+  ASSERT_TRUE(engine->sync({"KRW-BTC"}, {kDay0 + 2 * kDayMs, kDay0 + 2 * kDayMs + 10 * kHourMs}));
+  auto after = client->get(query);
+  ASSERT_EQ(after->status, 200);
+  auto read = engine->get("KRW-BTC", Timeframe::hours(1), {kDay0 + kDayMs, kDay0 + 3 * kDayMs});
+  EXPECT_EQ(after->body, candles_to_csv(read->candles, read->last_closed));
+  EXPECT_NE(after->body, before->body);
+  EXPECT_EQ(read->candles.size(), 24u + 10u);
+}
+
 TEST_F(ServerTest, CandlesTakeEpochMillisecondsAndPercentEscapes) {
   auto iso = client->get(kCandles);
   auto ms = client->get("/v1/candles?market=KRW%2DBTC&timeframe=1h&from=" + std::to_string(kDay0) + "&to=" +
@@ -192,6 +207,8 @@ TEST_F(ServerTest, MetricsCountRequestsByPathAndStatus) {
   EXPECT_NE(m.find("candlekeep_collector_runs_total 1\n"), std::string::npos);
   EXPECT_NE(m.find("candlekeep_collector_pages_total " + std::to_string(source->requests()) + "\n"), std::string::npos) << m;
   EXPECT_NE(m.find("candlekeep_collector_retries_total 0\n"), std::string::npos);
+  EXPECT_NE(m.find("candlekeep_http_candle_cache_hits_total 1\n"), std::string::npos);  // the second read
+  EXPECT_NE(m.find("candlekeep_http_candle_cache_misses_total 1\n"), std::string::npos);
 }
 
 TEST_F(ServerTest, MetricsCountTierHitsOfReads) {

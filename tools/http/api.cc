@@ -70,7 +70,9 @@ nlohmann::ordered_json tier_json(const TierCounters& t) {
 }  // namespace
 
 Api::Api(Engine& engine, ExportJobs& exports, HttpMetrics& metrics, ApiOptions options)
-    : engine_(engine), exports_(exports), metrics_(metrics), options_(std::move(options)) {}
+    : engine_(engine), exports_(exports), metrics_(metrics), options_(std::move(options)) {
+  if (options_.candle_cache_bytes > 0) candle_cache_ = std::make_unique<CandleBodyCache>(options_.candle_cache_bytes);
+}
 
 std::string_view Api::route_of(std::string_view path) {
   static constexpr std::string_view kFixed[] = {"/health",     "/metrics",  "/v1/candles", "/v1/screen", "/v1/markets",
@@ -140,7 +142,7 @@ ApiResponse Api::route(const ApiRequest& request, std::string_view path, std::st
     if (!params) return status_response(params.status());
     auto req = parse_candles_request(*params);
     if (!req) return status_response(req.status());
-    return serve_candles(engine_, *req);
+    return serve_candles(engine_, *req, candle_cache_.get());
   }
   if (path == "/v1/screen") {
     if (!get) return method_not_allowed(method, path, "GET");
@@ -314,6 +316,16 @@ ApiResponse Api::metrics() {
     append_sample(out, "candlekeep_exchange_requests_total", "result=\"failed\"", double(c.failed));
     append_metric_header(out, "candlekeep_exchange_candles_total", "counter", "Candles in the pages the exchange sent.");
     append_sample(out, "candlekeep_exchange_candles_total", "", double(c.candles));
+  }
+  if (candle_cache_) {
+    CandleBodyCache::Counters c = candle_cache_->counters();
+    append_metric_header(out, "candlekeep_http_candle_cache_hits_total", "counter",
+                         "/v1/candles answers reused because the candles read were the same as last time.");
+    append_sample(out, "candlekeep_http_candle_cache_hits_total", "", double(c.hits));
+    append_metric_header(out, "candlekeep_http_candle_cache_misses_total", "counter", "/v1/candles answers rendered anew.");
+    append_sample(out, "candlekeep_http_candle_cache_misses_total", "", double(c.misses));
+    append_metric_header(out, "candlekeep_http_candle_cache_bytes", "gauge", "Bytes the /v1/candles answer cache holds.");
+    append_sample(out, "candlekeep_http_candle_cache_bytes", "", double(c.bytes));
   }
   append_metric_header(out, "candlekeep_export_jobs", "gauge", "Export jobs remembered, by status.");
   for (ExportJobState st : {ExportJobState::kPending, ExportJobState::kRunning, ExportJobState::kSucceeded,

@@ -26,6 +26,7 @@
 
 #include "engine/engine.h"
 #include "tools/http/api_response.h"
+#include "tools/http/candle_body_cache.h"
 #include "tools/http/counting_source.h"
 #include "tools/http/export_jobs.h"
 #include "tools/http/http_metrics.h"
@@ -43,6 +44,8 @@ struct ApiOptions {
   std::string token;  // "" = no authentication
   // Counts of the exchange requests the engine made, if its source is a CountingSource (/metrics).
   std::shared_ptr<const CountingSource> source_counts;
+  // Budget of rendered /v1/candles bodies kept for reuse (candle_body_cache.h); 0 = none.
+  size_t candle_cache_bytes = size_t{64} << 20;
 };
 
 class Api {
@@ -75,6 +78,7 @@ class Api {
   ExportJobs& exports_;
   HttpMetrics& metrics_;
   ApiOptions options_;
+  std::unique_ptr<CandleBodyCache> candle_cache_;  // null when disabled
 };
 
 }  // namespace ck::http

@@ -1,7 +1,5 @@
 #include "tools/http/candles_request.h"
 
-#include "timeframe/candle_csv.h"
-#include "timeframe/candle_json.h"
 
 namespace ck::http {
 
@@ -50,15 +48,28 @@ Result<CandlesRequest> parse_candles_request(const QueryParams& params) {
   return r;
 }
 
-ApiResponse serve_candles(Engine& engine, const CandlesRequest& request) {
+std::string candles_cache_key(const CandlesRequest& r) {
+  std::string key = r.market;
+  key += '\x1f';
+  key += r.timeframe.to_string();
+  for (int64_t v : {r.range.from, r.range.to, r.read.day_origin_ms, int64_t(r.read.fill), int64_t(r.read.closed_only),
+                    int64_t(r.json)}) {
+    key += '\x1f';
+    key += std::to_string(v);
+  }
+  return key;
+}
+
+ApiResponse serve_candles(Engine& engine, const CandlesRequest& request, CandleBodyCache* cache) {
   auto read = engine.get(request.market, request.timeframe, request.range, request.read);
   if (!read) return status_response(read.status());
   ApiResponse r;
-  if (request.json) {
-    r.body = candles_to_json(read->candles, read->last_closed);
+  if (!request.json) r.content_type = kCsvType;
+  const CandleFormat format = request.json ? CandleFormat::kJson : CandleFormat::kCsv;
+  if (cache) {
+    r.body = *cache->render(candles_cache_key(request), read->candles, read->last_closed, format);
   } else {
-    r.content_type = kCsvType;
-    r.body = candles_to_csv(read->candles, read->last_closed);
+    r.body = render_candles(read->candles, read->last_closed, format);
   }
   return r;
 }

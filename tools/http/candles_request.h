@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "tools/http/api_response.h"
+#include "tools/http/candle_body_cache.h"
 #include "tools/http/query_string.h"
 
 namespace ck::http {
@@ -25,8 +26,10 @@ struct CandlesRequest {
 
 Result<CandlesRequest> parse_candles_request(const QueryParams& params);
 
-// Reads the candles and renders them as `candlekeep get` would.
-ApiResponse serve_candles(Engine& engine, const CandlesRequest& request);
+// Reads the candles and renders them as `candlekeep get` would; through `cache` when given.
+ApiResponse serve_candles(Engine& engine, const CandlesRequest& request, CandleBodyCache* cache = nullptr);
+// The cache key of what the answer depends on besides the candles (fetch does not change it).
+std::string candles_cache_key(const CandlesRequest& request);
 
 // A time given as `name` ("from", "to"): ISO-8601, a date, or epoch milliseconds (seconds < 1e11).
 Result<Timestamp> parse_time_param(std::string_view name, std::string_view text);

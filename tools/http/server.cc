@@ -63,7 +63,7 @@ struct ServerImpl {
                                          ? (std::filesystem::path(e.options().data_dir) / "exports").string()
                                          : options.exports_dir,
                                      options.max_pending_exports}),
-        api(e, exports, metrics, ApiOptions{options.token, options.source_counts}),
+        api(e, exports, metrics, ApiOptions{options.token, options.source_counts, options.candle_cache_bytes}),
         slow(size_t(std::max(1, options.slow_threads))),
         io(std::make_unique<Io>(std::max(1, options.threads))) {}
 

@@ -37,6 +37,7 @@ struct ServerOptions {
   int64_t idle_timeout_ms = 60'000;  // a keep-alive connection idle this long is closed
   std::string exports_dir;         // default: <engine data dir>/exports
   size_t max_pending_exports = 64;
+  size_t candle_cache_bytes = size_t{64} << 20;  // rendered /v1/candles bodies kept for reuse; 0 = none
   // The engine's source wrapped in a CountingSource, if it is (for the exchange counters of /metrics).
   std::shared_ptr<const CountingSource> source_counts;
 };
