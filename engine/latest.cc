@@ -12,6 +12,8 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "engine/engine.h"
 
@@ -134,6 +136,47 @@ void parallel_for(size_t count, int threads, std::function<void(size_t)> fn) {
   job->finished.wait(lock, [&] { return job->done.load() == count; });
 }
 
+// Collects what the windows of `markets` lack, up to now: one run for all of them, only the pages
+// not covered yet. A market the exchange does not list is not fetched (NotFound unless stored); one
+// whose pages failed even after retries gets Unavailable, so a screen never passes stale data off
+// as fresh. An error that stopped the whole run is returned.
+Status fetch_windows(Engine& engine, CandleSource& source, const std::vector<std::string>& markets,
+                            const TimeGrid& grid, size_t n, std::vector<Status>& status) {
+  // The last n buckets before now, plus the open one; the collector stops at the current minute.
+  const Timestamp now = engine.options().clock->now_ms();
+  const Timestamp open_bucket = grid.floor(now);
+  const uint64_t since_epoch = uint64_t(std::max<Timestamp>(0, open_bucket)) / uint64_t(grid.length);
+  const Timestamp from = n >= since_epoch ? 0 : open_bucket - Timestamp(n) * grid.length;  // no overflow
+
+  CK_ASSIGN_OR_RETURN(std::vector<ExchangeMarket> listed, source.markets());
+  std::unordered_set<std::string> names;
+  for (const auto& m : listed) names.insert(m.market);
+  std::vector<std::string> wanted;
+  for (size_t i = 0; i < markets.size(); ++i) {
+    if (names.count(markets[i])) {
+      wanted.push_back(markets[i]);
+    } else if (!engine.store().market_id(markets[i], false)) {
+      status[i] = Status::not_found("market " + markets[i] + " is not listed by " + source.describe());
+    }
+  }
+  if (wanted.empty()) return Status::ok();
+  CK_ASSIGN_OR_RETURN(RunRecord run, engine.sync(wanted, TimeRange{from, open_bucket + grid.length}));
+  if (run.status == RunStatus::kFailed && !run.error.empty()) {
+    return Status::unavailable("fetching from " + source.describe() + ": " + run.error);
+  }
+  std::unordered_map<std::string, std::string> failed;  // market -> the first page that failed
+  for (const DataQualityIssue& issue : run.issues) {
+    if (issue.code == "PAGE_FAILED" || issue.code == "PAGE_OUT_OF_WINDOW") failed.emplace(issue.market, issue.detail);
+  }
+  for (size_t i = 0; i < markets.size(); ++i) {
+    auto it = failed.find(markets[i]);
+    if (it != failed.end()) {
+      status[i] = Status::unavailable("fetching " + markets[i] + " from " + source.describe() + ": " + it->second);
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::vector<MarketWindow>> Engine::latest(const std::vector<std::string>& markets, Timeframe timeframe,
@@ -141,24 +184,20 @@ Result<std::vector<MarketWindow>> Engine::latest(const std::vector<std::string>&
   if (n == 0) return Status::invalid_argument("the number of candles must be at least 1");
   const TimeGrid grid = timeframe.grid(options.day_origin_ms);
 
+  // Per market, why it cannot be read (set by the fetch below).
+  std::vector<Status> fetch_status(markets.size());
   if (options.fetch_missing && !markets.empty()) {
-    // One run for all markets: the last n buckets before now, plus the open one; the collector
-    // fetches only what is not covered yet and stops at the current minute.
-    const Timestamp now = options_.clock->now_ms();
-    const Timestamp open_bucket = grid.floor(now);
-    const uint64_t since_epoch = uint64_t(std::max<Timestamp>(0, open_bucket)) / uint64_t(grid.length);
-    const Timestamp from = n >= since_epoch ? 0 : open_bucket - Timestamp(n) * grid.length;  // no overflow
-    auto run = sync(markets, TimeRange{from, open_bucket + grid.length});
-    if (!run) return run.status();
-    if (run->status == RunStatus::kFailed && !run->error.empty()) {
-      return Status::unavailable("fetching from " + source_->describe() + ": " + run->error);
-    }
+    CK_RETURN_IF_ERROR(fetch_windows(*this, *source_, markets, grid, n, fetch_status));
   }
 
   std::vector<MarketWindow> out(markets.size());
   parallel_for(markets.size(), options.threads, [&](size_t i) {
     MarketWindow& mw = out[i];
     mw.market = markets[i];
+    if (!fetch_status[i]) {
+      mw.status = fetch_status[i];
+      return;
+    }
     auto id = store_->market_id(mw.market, false);
     if (!id) {
       mw.status = id.status();

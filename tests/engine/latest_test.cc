@@ -219,5 +219,42 @@ TEST_F(LatestTest, FetchCollectsTheWindowUpToNowOnce) {
   EXPECT_EQ(source->requests(), requests);
 }
 
+TEST_F(LatestTest, FetchOfAMarketTheExchangeDoesNotListIsNotFoundUnlessStored) {
+  source->add_market("KRW-BTC", make_minutes({kDay0, kDay0 + 3 * kDayMs}, 0.9, 3));
+  store("KRW-OLD", {kDay0, kDay0 + kDayMs});  // delisted: stored, no longer listed
+  LatestOptions o;
+  o.fetch_missing = true;
+  auto r = engine->latest({"KRW-NOPE", "KRW-BTC", "KRW-OLD"}, Timeframe::hours(1), 3, o);
+  ASSERT_TRUE(r) << r.status().to_string();
+  EXPECT_EQ((*r)[0].status.code(), StatusCode::kNotFound);
+  EXPECT_EQ((*r)[0].status.message(), "market KRW-NOPE is not listed by fake://exchange");
+  EXPECT_TRUE((*r)[1].status);
+  EXPECT_EQ((*r)[1].candles.size(), 3u);
+  EXPECT_TRUE((*r)[2].status);
+  EXPECT_EQ((*r)[2].candles.time().back(), kDay0 + kDayMs - kHourMs);  // what is stored
+  for (auto& [key, count] : source->request_log()) EXPECT_EQ(key.first, "KRW-BTC");
+}
+
+TEST_F(LatestTest, FetchWhosePagesFailMarksTheMarketUnavailable) {
+  source->add_market("KRW-BTC", make_minutes({kDay0, kDay0 + 3 * kDayMs}, 0.9, 3));
+  source->unavailable_rate = 1.0;  // every page fails, even after retries
+  LatestOptions o;
+  o.fetch_missing = true;
+  auto r = engine->latest({"KRW-BTC"}, Timeframe::hours(1), 3, o);
+  ASSERT_TRUE(r) << r.status().to_string();
+  EXPECT_EQ((*r)[0].status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ((*r)[0].status.message().rfind("fetching KRW-BTC from fake://exchange: ", 0), 0u) << (*r)[0].status.message();
+}
+
+TEST_F(LatestTest, FetchStoppedByTheExchangeIsAnError) {
+  source->add_market("KRW-BTC", make_minutes({kDay0, kDay0 + 3 * kDayMs}, 0.9, 3));
+  source->banned = true;
+  LatestOptions o;
+  o.fetch_missing = true;
+  auto r = engine->latest({"KRW-BTC"}, Timeframe::hours(1), 3, o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace ck

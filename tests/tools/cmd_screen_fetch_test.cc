@@ -109,5 +109,23 @@ TEST_F(ScreenFetchCli, ASecondScreenFetchesOnlyTheMinutesThatClosedMeanwhile) {
   EXPECT_LE(candle_requests() - first, 2u);
 }
 
+TEST_F(ScreenFetchCli, AMarketTheExchangeDoesNotListExitsTwo) {
+  auto r = run_cli({"screen", "--data", data, "--timeframe", "1h", "--bars", "6", "--markets", "KRW-BTC,KRW-NOPE",
+                    "--fetch", "--exchange-url", server->base_url()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("candlekeep screen: market KRW-NOPE is not listed by " + server->base_url()), std::string::npos)
+      << r.err;
+}
+
+TEST_F(ScreenFetchCli, AnExchangeThatCannotBeReachedExitsOne) {
+  std::string url = server->base_url();
+  server->stop();
+  auto r = run_cli({"screen", "--data", data, "--timeframe", "1h", "--bars", "6", "--markets", "KRW-BTC", "--fetch",
+                    "--exchange-url", url});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 }  // namespace
 }  // namespace ck

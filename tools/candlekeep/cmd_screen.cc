@@ -136,7 +136,7 @@ int run_screen(const std::vector<std::string>& args) {
   auto rows = screen(**engine, *markets, *tf, *bars, *spec, so);
   if (!rows) {
     const Status& st = rows.status();
-    if (st.code() == StatusCode::kNotFound) {
+    if (st.code() == StatusCode::kNotFound && !fetch) {
       return usage_error(kName, st.message() + "; --fetch collects it from the exchange");
     }
     return is_user_error(st) ? usage_error(kName, st.message()) : failure(kName, st.message());
