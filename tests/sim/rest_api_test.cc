@@ -219,6 +219,20 @@ TEST_F(RestApiTest, TheEleventhCandleRequestInASecondIs429) {
   EXPECT_EQ(api().stats().snapshot().rate_limit_violations, 1u);
 }
 
+TEST_F(RestApiTest, RequestsWithAnOriginHeaderUseTheOriginGroup) {
+  options_.rate_limit.per_second = 10;
+  ApiRequest r;
+  r.target = "/v1/candles/minutes/1?market=KRW-BTC";
+  r.has_origin = true;
+  ApiResponse first = api().handle(r);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.header("Remaining-Req"), "group=origin; min=6; sec=0");
+  EXPECT_EQ(api().handle(r).status, 429);
+  EXPECT_EQ(get("/v1/candles/minutes/1?market=KRW-BTC").status, 200);  // without Origin: the candles budget
+  clock_->advance_ms(10'000);
+  EXPECT_EQ(api().handle(r).status, 200);
+}
+
 TEST_F(RestApiTest, IgnoringThe429sLeadsTo418) {
   options_.rate_limit.per_second = 10;
   options_.rate_limit.ban_after = 5;

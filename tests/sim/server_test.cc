@@ -198,6 +198,25 @@ TEST_F(ServerTest, WebSocketSendsASnapshotThenRealtimeBinaryFrames) {
   EXPECT_EQ(s.stats().status_count(101), 1u);
 }
 
+TEST_F(ServerTest, ASecondSubscriptionReplacesTheFirst) {
+  WsClient ws(start().port());
+  ws.send(R"([{"ticket":"a"},{"type":"trade","codes":["KRW-BTC"]}])");
+  auto first = ws.read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(json::parse(*first)["type"], "trade");
+  ws.send(R"([{"ticket":"b"},{"type":"ticker","codes":["KRW-ETH"]}])");
+  auto second = ws.read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(json::parse(*second)["type"], "ticker");
+  EXPECT_EQ(json::parse(*second)["code"], "KRW-ETH");
+  clock_->advance_ms(2 * kMinuteMs);
+  // Had the trade subscription survived, KRW-BTC's trades would come before KRW-ETH's ticker.
+  auto live = ws.read();
+  ASSERT_TRUE(live);
+  EXPECT_EQ(json::parse(*live)["type"], "ticker");
+  EXPECT_EQ(json::parse(*live)["stream_type"], "REALTIME");
+}
+
 TEST_F(ServerTest, WebSocketAnswersPingWithStatusUp) {
   WsClient ws(start().port());
   ws.send("PING");
