@@ -174,6 +174,36 @@ TEST_F(ExportJobsTest, BadBodiesAre400) {
   EXPECT_EQ(json::parse(client->get("/v1/exports")->body).size(), 0u);
 }
 
+TEST_F(ExportJobsTest, StoppingTheServerCancelsTheRunningJobAndLeavesNoFiles) {
+  hold_pages();
+  std::string id = submit(R"({"markets": ["KRW-XRP"], "timeframes": ["1h"], "from": "2024-06-01", "to": "2024-06-02",
+                             "fetch": true})");
+  std::string waiting = submit(kBody);
+  {
+    std::unique_lock lock(gate.mu);
+    ASSERT_TRUE(gate.cv.wait_for(lock, std::chrono::seconds(10), [&] { return gate.entered; }));
+  }
+  std::thread stopper([&] { server->stop(); });
+  release_pages();  // the held page returns; the export sees the cancel
+  stopper.join();
+  auto job = server->exports().find(id);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->state, http::ExportJobState::kFailed);
+  EXPECT_EQ(job->error.code(), StatusCode::kCancelled) << job->error.to_string();
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "exports" / id));
+  auto other = server->exports().find(waiting);
+  EXPECT_EQ(other->state, http::ExportJobState::kFailed);
+  EXPECT_FALSE(server->exports().submit(ExportRequest{}));
+}
+
+TEST_F(ExportJobsTest, BadMarketNamesAre400) {
+  auto r = client->request("POST", "/v1/exports",
+                           R"({"markets": ["KRW BTC"], "timeframes": ["1h"], "from": "2024-06-01", "to": "2024-06-02",
+                               "fetch": true})");
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(engine->markets().size(), 2u);
+}
+
 TEST_F(ExportJobsTest, UnknownJobIs404) {
   EXPECT_EQ(client->get("/v1/exports/0123456789abcdef")->status, 404);
   EXPECT_EQ(client->get("/v1/exports/0123456789abcdef/manifest")->status, 404);

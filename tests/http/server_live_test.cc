@@ -106,6 +106,8 @@ TEST_F(LiveServerTest, ABadMessageGetsAnErrorAndTheSocketStaysOpen) {
   e = next(ws);
   EXPECT_EQ(e["error"]["name"], "InvalidArgument");
   EXPECT_NE(e["error"]["message"].get<std::string>().find("7m"), std::string::npos);
+  ASSERT_TRUE(ws.send(R"({"markets": ["KRW/BTC"], "timeframes": ["1h"]})").is_ok());
+  EXPECT_EQ(next(ws)["error"]["name"], "InvalidArgument");
   ASSERT_TRUE(ws.send(R"({"markets": ["KRW-BTC"], "timeframes": ["1h"]})").is_ok());
   EXPECT_TRUE(next(ws).contains("subscribed"));
 }

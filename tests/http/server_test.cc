@@ -94,6 +94,12 @@ TEST_F(ServerTest, UnknownMarketIs404) {
   expect_error(client->get("/v1/candles?market=KRW-NOPE&timeframe=1h&from=2024-06-01&to=2024-06-02"), 404, "NotFound");
 }
 
+TEST_F(ServerTest, ABadMarketNameIs400AndCreatesNoMarket) {
+  auto r = client->get("/v1/candles?market=%ff%00x&timeframe=1h&from=2024-06-01&to=2024-06-02&fetch=true");
+  expect_error(r, 400, "InvalidArgument");
+  EXPECT_EQ(engine->markets().size(), 2u);
+}
+
 TEST_F(ServerTest, BadTimeframeIs400) {
   expect_error(client->get("/v1/candles?market=KRW-BTC&timeframe=7m&from=2024-06-01&to=2024-06-02"), 400,
                "InvalidArgument");

@@ -3,6 +3,17 @@
 
 namespace ck::http {
 
+Status check_market_name(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok &= (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  }
+  if (ok) return Status::ok();
+  std::string shown(name.substr(0, 64));
+  return Status::invalid_argument("bad market name '" + shown +
+                                  "' (1 to 64 letters, digits, '-', '_' or '.', like KRW-BTC)");
+}
+
 Result<Timestamp> parse_time_param(std::string_view name, std::string_view text) {
   auto t = parse_time_value(text);
   if (!t) return Status::invalid_argument(std::string(name) + ": " + t.status().message());
@@ -23,6 +34,7 @@ Result<CandlesRequest> parse_candles_request(const QueryParams& params) {
       params.accept_only({"market", "timeframe", "from", "to", "fill", "format", "origin", "closed_only", "fetch"}));
   CandlesRequest r;
   CK_ASSIGN_OR_RETURN(r.market, params.require("market"));
+  CK_RETURN_IF_ERROR(check_market_name(r.market));
   CK_ASSIGN_OR_RETURN(std::string tf_text, params.require("timeframe"));
   auto tf = Timeframe::parse(tf_text);
   if (!tf) return Status::invalid_argument("timeframe: " + tf.status().message());

@@ -31,6 +31,11 @@ ApiResponse serve_candles(Engine& engine, const CandlesRequest& request, CandleB
 // The cache key of what the answer depends on besides the candles (fetch does not change it).
 std::string candles_cache_key(const CandlesRequest& request);
 
+// A market name a client may use: 1 to 64 of A-Z a-z 0-9 - _ . (exchange codes like "KRW-BTC" or
+// "005930"). Checked before anything is read or fetched, so a request can never create a market
+// with a garbage name in the store (a fetch registers the market first). InvalidArgument otherwise.
+Status check_market_name(std::string_view name);
+
 // A time given as `name` ("from", "to"): ISO-8601, a date, or epoch milliseconds (seconds < 1e11).
 Result<Timestamp> parse_time_param(std::string_view name, std::string_view text);
 // [from, to) from the two texts; `from` must be before `to`.

@@ -90,6 +90,7 @@ Result<ExportRequest> parse_export_body(std::string_view text, Engine& engine) {
   CK_ASSIGN_OR_RETURN(std::string spec, list_field(body, "markets"));
   auto markets = engine.resolve_markets(spec, r.fetch_missing);
   if (!markets) return markets.status().with_context("markets");
+  for (const std::string& m : *markets) CK_RETURN_IF_ERROR(check_market_name(m).with_context("markets"));
   if (!r.fetch_missing) {
     std::set<std::string> stored;
     for (const MarketInfo& m : engine.markets()) stored.insert(m.name);

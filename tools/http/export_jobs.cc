@@ -81,7 +81,9 @@ ExportJobs::ExportJobs(Engine& engine, ExportJobsOptions options) : engine_(engi
   worker_ = std::thread([this] { work(); });
 }
 
-ExportJobs::~ExportJobs() {
+ExportJobs::~ExportJobs() { stop(); }
+
+void ExportJobs::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -89,10 +91,12 @@ ExportJobs::~ExportJobs() {
     for (auto& job : queue_) {
       job->info.state = ExportJobState::kFailed;
       job->info.error = Status::cancelled("the server stopped before the export started");
+      job->info.finished_at = engine_.options().clock->now_ms();
     }
     queue_.clear();
   }
   cv_.notify_all();
+  std::lock_guard join_lock(join_mu_);
   if (worker_.joinable()) worker_.join();
 }
 

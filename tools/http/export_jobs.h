@@ -5,8 +5,8 @@
 // directory <root>/<job id>/, so a client never names a path: exports stay under the data
 // directory. Jobs are remembered in memory for the life of the server (the newest `max_kept`).
 //
-// Thread-safe. Destruction cancels the running job (export_candles then removes what it wrote),
-// fails the pending ones, and joins the worker.
+// Thread-safe. stop() (and destruction) cancels the running job (export_candles then removes what
+// it wrote), fails the pending ones, and joins the worker.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -56,6 +56,9 @@ class ExportJobs {
  public:
   ExportJobs(Engine& engine, ExportJobsOptions options);
   ~ExportJobs();
+  // Cancels the running job, fails the pending ones, joins the worker; later submissions are
+  // Unavailable. Idempotent.
+  void stop();
   ExportJobs(const ExportJobs&) = delete;
   ExportJobs& operator=(const ExportJobs&) = delete;
 
@@ -88,6 +91,7 @@ class ExportJobs {
   uint64_t id_salt_ = 0;
   bool stopping_ = false;
   std::atomic<bool> cancel_{false};            // cancels the running export on shutdown
+  std::mutex join_mu_;  // stop() may be called from two threads
   std::thread worker_;
 };
 

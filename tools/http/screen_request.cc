@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "timeframe/candle_csv.h"
+#include "tools/http/candles_request.h"
 
 namespace ck::http {
 
@@ -48,6 +49,9 @@ Result<ScreenRequest> parse_screen_request(const QueryParams& params) {
 ApiResponse serve_screen(Engine& engine, const ScreenRequest& request) {
   auto markets = engine.resolve_markets(request.markets, request.options.fetch_missing);
   if (!markets) return status_response(markets.status().with_context("markets"));
+  for (const std::string& m : *markets) {
+    if (Status st = check_market_name(m); !st) return status_response(st.with_context("markets"));
+  }
   auto rows = screen(engine, *markets, request.timeframe, request.bars, request.spec, request.options);
   if (!rows) return status_response(rows.status());
   ApiResponse r;

@@ -18,6 +18,7 @@
 
 #include "engine/version.h"
 #include "tools/http/api.h"
+#include "tools/http/candles_request.h"
 #include "tools/http/live_message.h"
 #include "tools/http/query_string.h"
 
@@ -170,8 +171,16 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
       for (const auto& m : request.markets) spec += (spec.empty() ? "" : ",") + m;
       Result<std::unique_ptr<Subscription>> sub = Status::internal("not subscribed");
       auto markets = server.engine.resolve_markets(spec, false);
+      Status names;
+      if (markets) {
+        for (const std::string& m : *markets) {
+          if (names.is_ok()) names = check_market_name(m).with_context("markets");
+        }
+      }
       if (!markets) {
         sub = markets.status().with_context("markets");
+      } else if (!names) {
+        sub = names;
       } else {
         request.markets = *markets;
         sub = server.engine.subscribe(request.markets, request.timeframes, [weak, executor, gen](const LiveUpdate& u) {
@@ -523,6 +532,7 @@ void Server::stop() {
   // No handler runs now. Let the slow requests finish (they post into the stopped io_context,
   // which only queues), then end every live subscription before the io_context goes away.
   impl_->slow.join();
+  impl_->exports.stop();  // cancels a running export (it removes what it wrote)
   std::set<std::shared_ptr<Subscription>> subs;
   {
     std::lock_guard sl(impl_->subs_mu);
