@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/sim/http_test_client.h"
 #include "tests/sim/sim_fixture.h"
@@ -84,6 +86,40 @@ TEST_F(ServerTest, StatsOverHttpMatchTheCppView) {
   EXPECT_EQ(j, json::parse(s.stats().to_json()));
   EXPECT_EQ(j["candles_served"], 7);
   EXPECT_EQ(j["status"]["404"], 1);
+}
+
+TEST_F(ServerTest, ConcurrentClientsGetTheSameAnswersAsOneClient) {
+  Server& s = start();
+  std::vector<std::string> targets;
+  for (int m = 0; m < 12; ++m) {
+    std::string code = exchange_->markets()[size_t(m)].code;
+    targets.push_back("/v1/candles/minutes/1?market=" + code + "&count=200&to=2025-07-2" + std::to_string(m % 9) +
+                      "T10:00:00Z");
+    targets.push_back("/v1/candles/minutes/15?market=" + code + "&count=200");
+    targets.push_back("/v1/candles/days?market=" + code + "&count=5");
+  }
+  std::vector<std::string> expected;
+  for (const auto& t : targets) {
+    ApiRequest r;
+    r.target = t;
+    expected.push_back(s.api().handle(r).body);
+  }
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      HttpTestClient c(s.port());
+      for (int round = 0; round < 3; ++round) {
+        for (size_t i = 0; i < targets.size(); ++i) {
+          size_t j = (i * 7 + size_t(k) * 5 + size_t(round)) % targets.size();
+          auto r = c.get(targets[j]);
+          if (!r || r->status != 200 || r->body != expected[j]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST_F(ServerTest, AResetFaultCutsTheConnectionMidBody) {
