@@ -16,6 +16,7 @@
 //   unknown column 'rsi15' at position 1 (columns: close, rsi14)
 //     rsi15 < 30
 //     ^^^^^
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>

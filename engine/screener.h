@@ -7,6 +7,7 @@
 // Every figure is computed over the N-bucket window Engine::latest reads and nothing older, so a
 // result never depends on how much history happens to be stored. A bucket without trades is no
 // bar: an illiquid market's window holds fewer than N candles, and its `bars` column says so.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
