@@ -56,6 +56,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 namespace detail {
 
+struct LiveOutbox;
+
 struct ServerImpl {
   ServerImpl(Engine& e, ServerOptions o)
       : engine(e),
@@ -79,6 +81,14 @@ struct ServerImpl {
     std::lock_guard lock(subs_mu);
     subs.erase(s);
   }
+  void add_outbox(const std::shared_ptr<LiveOutbox>& o) {
+    std::lock_guard lock(subs_mu);
+    outboxes.insert(o);
+  }
+  void remove_outbox(const std::shared_ptr<LiveOutbox>& o) {
+    std::lock_guard lock(subs_mu);
+    outboxes.erase(o);
+  }
 
   Engine& engine;
   ServerOptions options;
@@ -89,6 +99,7 @@ struct ServerImpl {
   std::atomic<size_t> refusing{0};
   std::mutex subs_mu;
   std::set<std::shared_ptr<Subscription>> subs;
+  std::set<std::shared_ptr<LiveOutbox>> outboxes;
   // The sockets and their handlers. Declared after everything sessions point at, and destroyed by
   // stop() (which closes every connection) or else first.
   struct Io {
@@ -107,22 +118,53 @@ struct ServerImpl {
 }  // namespace detail
 
 namespace {
+class LiveSession;
+}
 
+namespace detail {
+
+// Where the live subscriptions of one socket hand their frames: the socket's strand, while it is
+// open. Subscription callbacks hold this and not the executor itself, so closing it (the socket
+// ended, or the server stops) leaves them nothing that points into the io_context, however long
+// the subscriptions live after.
+struct LiveOutbox {
+  std::mutex mu;
+  std::optional<net::any_io_executor> executor;  // guarded by mu
+  std::weak_ptr<LiveSession> session;
+
+  void post(uint64_t generation, std::string frame);
+  void close() {
+    std::lock_guard lock(mu);
+    executor.reset();
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::LiveOutbox;
 using detail::ServerImpl;
 
 // One /v1/live client: reads subscription messages, pushes the engine's candle updates.
 class LiveSession : public std::enable_shared_from_this<LiveSession> {
  public:
-  LiveSession(tcp::socket&& socket, ServerImpl& server) : ws_(std::move(socket)), server_(server) {
+  LiveSession(tcp::socket&& socket, ServerImpl& server)
+      : ws_(std::move(socket)), server_(server), outbox_(std::make_shared<LiveOutbox>()) {
+    outbox_->executor = ws_.get_executor();
+    server_.add_outbox(outbox_);
     server_.metrics.websocket_opened();
   }
   ~LiveSession() {
+    outbox_->close();
+    server_.remove_outbox(outbox_);
     release(std::move(sub_));
     server_.metrics.websocket_closed();
     server_.metrics.connection_closed();
   }
 
   void run(bhttp::request<bhttp::string_body> request) {
+    outbox_->session = weak_from_this();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(bhttp::field::server, "candlekeep/" + std::string(engine_version()));
@@ -166,7 +208,8 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
     std::weak_ptr<LiveSession> weak = weak_from_this();
     auto executor = ws_.get_executor();
     // The warm-up of a subscription reads (and may fetch) history: off the I/O threads.
-    net::post(server_.slow, [weak, executor, gen, request = std::move(*request), &server = server_]() mutable {
+    net::post(server_.slow, [weak, executor, gen, outbox = outbox_, request = std::move(*request),
+                             &server = server_]() mutable {
       std::string spec;
       for (const auto& m : request.markets) spec += (spec.empty() ? "" : ",") + m;
       Result<std::unique_ptr<Subscription>> sub = Status::internal("not subscribed");
@@ -183,11 +226,9 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
         sub = names;
       } else {
         request.markets = *markets;
-        sub = server.engine.subscribe(request.markets, request.timeframes, [weak, executor, gen](const LiveUpdate& u) {
+        sub = server.engine.subscribe(request.markets, request.timeframes, [outbox, gen](const LiveUpdate& u) {
           // On the subscription's own thread: hand the frame to the socket's strand and return.
-          net::post(executor, [weak, gen, frame = live_update_json(u)]() mutable {
-            if (auto self = weak.lock()) self->deliver(gen, std::move(frame));
-          });
+          outbox->post(gen, live_update_json(u));
         });
       }
       std::shared_ptr<Subscription> shared;
@@ -227,6 +268,7 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
     pending_.clear();
   }
 
+  friend struct detail::LiveOutbox;
   void deliver(uint64_t gen, std::string frame) {
     if (closed_ || gen != generation_) return;
     if (active_ != gen) {
@@ -277,6 +319,7 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
 
   websocket::stream<beast::tcp_stream> ws_;
   ServerImpl& server_;
+  std::shared_ptr<LiveOutbox> outbox_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Subscription> sub_;
   uint64_t generation_ = 0;  // of the newest subscription message
@@ -286,6 +329,18 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   bool writing_ = false;
   bool closed_ = false;
 };
+
+}  // namespace
+
+void detail::LiveOutbox::post(uint64_t generation, std::string frame) {
+  std::lock_guard lock(mu);
+  if (!executor) return;
+  net::post(*executor, [weak = session, generation, frame = std::move(frame)]() mutable {
+    if (auto self = weak.lock()) self->deliver(generation, std::move(frame));
+  });
+}
+
+namespace {
 
 // One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -534,11 +589,15 @@ void Server::stop() {
   impl_->slow.join();
   impl_->exports.stop();  // cancels a running export (it removes what it wrote)
   std::set<std::shared_ptr<Subscription>> subs;
+  std::set<std::shared_ptr<detail::LiveOutbox>> outboxes;
   {
     std::lock_guard sl(impl_->subs_mu);
     subs.swap(impl_->subs);
+    outboxes = impl_->outboxes;
   }
+  for (auto& o : outboxes) o->close();
   for (auto& s : subs) s->unsubscribe();
+  subs.clear();
   // Now the handlers can go, and with them every connection.
   impl_->io.reset();
 }
