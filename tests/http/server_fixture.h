@@ -27,9 +27,14 @@ class FakeFeed final : public MinuteFeed {
     return Status::ok();
   }
   void stop() override {}
+  // Calls the hub without holding `mu`: the hub calls start() under its own lock.
   void push(const std::string& market, const Candle& c) {
-    std::lock_guard lock(mu);
-    if (callbacks.on_update) callbacks.on_update(MinuteUpdate{market, c, 1});
+    std::function<void(const MinuteUpdate&)> on_update;
+    {
+      std::lock_guard lock(mu);
+      on_update = callbacks.on_update;
+    }
+    if (on_update) on_update(MinuteUpdate{market, c, 1});
   }
   std::mutex mu;
   std::vector<std::string> markets;

@@ -103,7 +103,8 @@ struct ServerImpl {
   // The sockets and their handlers. Declared after everything sessions point at, and destroyed by
   // stop() (which closes every connection) or else first.
   struct Io {
-    explicit Io(int threads) : ioc(threads), acceptor(ioc) {}
+    // The acceptor has a strand of its own: its accept handler and stop()'s close never run at once.
+    explicit Io(int threads) : ioc(threads), acceptor(net::make_strand(ioc)) {}
     net::io_context ioc;
     tcp::acceptor acceptor;
   };
@@ -130,7 +131,7 @@ namespace detail {
 struct LiveOutbox {
   std::mutex mu;
   std::optional<net::any_io_executor> executor;  // guarded by mu
-  std::weak_ptr<LiveSession> session;
+  std::weak_ptr<LiveSession> session;            // guarded by mu
 
   void post(uint64_t generation, std::string frame);
   void close() {
@@ -164,7 +165,10 @@ class LiveSession : public std::enable_shared_from_this<LiveSession> {
   }
 
   void run(bhttp::request<bhttp::string_body> request) {
-    outbox_->session = weak_from_this();
+    {
+      std::lock_guard lock(outbox_->mu);
+      outbox_->session = weak_from_this();
+    }
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(bhttp::field::server, "candlekeep/" + std::string(engine_version()));
@@ -577,7 +581,7 @@ void Server::stop() {
   std::lock_guard lock(impl_->mu);
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
-  net::post(impl_->io->ioc, [impl = impl_.get()] {
+  net::post(impl_->io->acceptor.get_executor(), [impl = impl_.get()] {
     beast::error_code ec;
     impl->io->acceptor.close(ec);
   });
