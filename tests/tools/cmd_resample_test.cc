@@ -287,5 +287,19 @@ TEST(ResampleCommand, BadFlagsAreUsageErrors) {
   }
 }
 
+TEST(CandlekeepHelp, EveryCommandPrintsItsUsageAndRunsNothing) {
+  TempDir dir;
+  for (const char* cmd : {"resample", "import", "get", "stats", "sync", "screen", "export", "serve", "sim", "live"}) {
+    // --data points into the temp dir: a command that ran anyway would create the store there.
+    CommandResult r = run_cli({cmd, "--data", dir.file("store"), "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+    EXPECT_EQ(r.out.rfind(std::string("usage: candlekeep ") + cmd + " ", 0), 0u) << r.out;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("store"))) << cmd;
+  }
+  CommandResult top = run_cli({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("candlekeep resample --input FILE"), std::string::npos) << top.out;
+}
+
 }  // namespace
 }  // namespace ck

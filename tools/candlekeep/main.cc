@@ -55,7 +55,13 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command& c : command_registry()) {
-    if (std::strcmp(c.name, argv[1]) == 0) return c.run(args);
+    if (std::strcmp(c.name, argv[1]) != 0) continue;
+    // "candlekeep CMD --help" anywhere among the flags: the command's usage line, nothing run.
+    if (std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+      std::printf("usage: candlekeep %s\n", c.usage);
+      return kExitOk;
+    }
+    return c.run(args);
   }
   std::fprintf(stderr, "candlekeep: unknown command '%s'\n", argv[1]);
   print_usage(stderr);
