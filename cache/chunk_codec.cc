@@ -424,39 +424,41 @@ Status decode_chunk_into(std::string_view bytes, CandleSeries& out) {
   const size_t old_size = out.size();
   const Timestamp last_before = out.empty() ? 0 : out.back().time;
   if (old_size == 0) out.reserve(h.count);  // appending relies on the vectors' geometric growth
+  const CandleSeries::RowsOut rows = out.append_rows(h.count);
   uint64_t grid = 0;
   int64_t prev_close = first_open;
   uint64_t prev_volume = volume.first_bits, prev_value = value.first_bits;
   for (uint32_t i = 0; i < h.count; ++i) {
     grid += r.get_rice(ctx_time) + (i == 0 ? 0 : 1);
-    Candle c;
-    c.time = Timestamp(uint64_t(h.base) + grid * uint64_t(h.step_ms));
+    rows.time[i] = Timestamp(uint64_t(h.base) + grid * uint64_t(h.step_ms));
     int64_t o = wrap_add(prev_close, unzigzag(r.get_rice(ctx_open)));
     int64_t cl = wrap_add(o, unzigzag(r.get_rice(ctx_close)));
     uint64_t hs = r.get_rice(ctx_high), ls = r.get_rice(ctx_low);
     int64_t hi = wrap_add(std::max(o, cl), hl_unsigned ? int64_t(hs) : unzigzag(hs));
     int64_t lo = wrap_sub(std::min(o, cl), hl_unsigned ? int64_t(ls) : unzigzag(ls));
-    c.open = price_double(o);
-    c.high = price_double(hi);
-    c.low = price_double(lo);
-    c.close = price_double(cl);
+    rows.open[i] = price_double(o);
+    rows.high[i] = price_double(hi);
+    rows.low[i] = price_double(lo);
+    rows.close[i] = price_double(cl);
     int64_t volume_m = 0, value_m = 0;
-    c.volume = get_column(ctx_volume, volume, prev_volume, volume_m, 0);
+    rows.volume[i] = get_column(ctx_volume, volume, prev_volume, volume_m, 0);
     int64_t predicted = 0;
     if (value.mode == ColumnMode::kScaledPredicted) {
       predicted = predict_value(volume_m, wrap_mul(hi, price_gcd), wrap_mul(lo, price_gcd), volume.k, price_k,
                                 value.k, value.gcd);
     }
-    c.value = get_column(ctx_value, value, prev_value, value_m, predicted);
+    rows.value[i] = get_column(ctx_value, value, prev_value, value_m, predicted);
     prev_close = cl;
-    if (i == 0 && old_size > 0 && c.time <= last_before) {
-      return Status::invalid_argument("decode_chunk_into: chunk starts at " + format_timestamp(c.time) +
-                                      ", not after the series it extends");
-    }
-    out.push_back(c);
+  }
+  if (h.count > 0 && old_size > 0 && rows.time[0] <= last_before) {
+    Timestamp first = rows.time[0];
+    out.truncate(old_size);
+    return Status::invalid_argument("decode_chunk_into: chunk starts at " + format_timestamp(first) +
+                                    ", not after the series it extends");
   }
   // Every bit accounted for: no reading past the end, at most 7 padding bits left.
   if (!r.ok() || (r.available_bits() - r.consumed_bits()) >= 8) {
+    out.truncate(old_size);
     return corrupt("payload length does not match its candles");
   }
   return Status::ok();

@@ -44,7 +44,7 @@ Result<std::string> encode_chunk(const CandleSeries& candles, Timestamp base, in
 // Decodes a chunk made by encode_chunk. Corruption on any damaged or truncated input.
 Result<CandleSeries> decode_chunk(std::string_view bytes);
 // Appends the chunk's candles to `out`. REQUIRES: out is empty or ends before the chunk's first
-// candle. On error `out` may hold part of the chunk: callers discard it.
+// candle. On error `out` is left as it was.
 Status decode_chunk_into(std::string_view bytes, CandleSeries& out);
 // Checks version, length and checksum and returns the header, without decoding the candles.
 Result<ChunkHeader> read_chunk_header(std::string_view bytes);

@@ -430,10 +430,35 @@ Result<CandleSeries> RocksTier::read_minutes(uint32_t market, TimeRange range) {
 }
 
 Result<CandleSeries> RocksTier::read_day(uint32_t market, Timestamp day_start) {
+  CandleSeries out;
+  CK_RETURN_IF_ERROR(read_day_into(market, day_start, out));
+  return out;
+}
+
+Status RocksTier::read_day_into(uint32_t market, Timestamp day_start, CandleSeries& out) {
   if (floor_div(day_start, kDayMs) * kDayMs != day_start) {
     return Status::invalid_argument("read_day: " + format_timestamp(day_start) + " is not a UTC midnight");
   }
-  return read_minutes(market, {day_start, day_start + kDayMs});
+  out.clear();
+  if (day_start < -kTimeLimit || day_start >= kTimeLimit) return Status::ok();  // nothing is stored outside
+  Impl& m = *impl_;
+  // One key: a point lookup (bloom filter, no iterator) is the cheapest read RocksDB has.
+  rocksdb::PinnableSlice value;
+  rocksdb::Status st = m.db->Get(rocksdb::ReadOptions(), m.candles, candle_key(market, day_start), &value);
+  if (st.IsNotFound()) return Status::ok();
+  CK_RETURN_IF_ERROR(from_rocks(st, "reading L3 candles"));
+  const std::string_view bytes(value.data(), value.size());
+  Status decoded = decode_chunk_into(bytes, out);
+  if (!decoded.is_ok()) {
+    return decoded.with_context("L3 chunk of market " + std::to_string(market) + " day " + format_timestamp(day_start));
+  }
+  // A chunk under another day's key would be a wrong answer: check the decoded span.
+  if (!out.empty() && (out.time().front() < day_start || out.time().back() >= day_start + kDayMs)) {
+    out.clear();
+    return Status::corruption("L3 chunk of market " + std::to_string(market) + " day " + format_timestamp(day_start) +
+                              ": candles outside the day");
+  }
+  return Status::ok();
 }
 
 Result<CoverageSet> RocksTier::coverage(uint32_t market) { return impl_->load_coverage(market); }

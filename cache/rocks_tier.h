@@ -98,6 +98,8 @@ class RocksTier {
   Result<CandleSeries> read_minutes(uint32_t market, TimeRange range);
   // The stored candles of one UTC day (day_start must be a midnight); empty if none.
   Result<CandleSeries> read_day(uint32_t market, Timestamp day_start);
+  // The same into `out` (cleared first; its capacity is reused, so a loop over days allocates once).
+  Status read_day_into(uint32_t market, Timestamp day_start, CandleSeries& out);
   // The market's coverage (empty if nothing was ever covered).
   Result<CoverageSet> coverage(uint32_t market);
 

@@ -44,6 +44,19 @@ void CandleSeries::push_back(const Candle& c) {
   value_.push_back(c.value);
 }
 
+CandleSeries::RowsOut CandleSeries::append_rows(size_t n) {
+  const size_t at = time_.size();
+  time_.resize(at + n);
+  for (auto* c : {&open_, &high_, &low_, &close_, &volume_, &value_}) c->resize(at + n);
+  return RowsOut{time_.data() + at,  open_.data() + at,   high_.data() + at, low_.data() + at,
+                 close_.data() + at, volume_.data() + at, value_.data() + at};
+}
+
+void CandleSeries::truncate(size_t n) {
+  time_.resize(n);
+  for (auto* c : {&open_, &high_, &low_, &close_, &volume_, &value_}) c->resize(n);
+}
+
 Candle CandleSeries::operator[](size_t i) const {
   return Candle{time_[i], open_[i], high_[i], low_[i], close_[i], volume_[i], value_[i]};
 }

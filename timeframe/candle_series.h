@@ -27,6 +27,16 @@ class CandleSeries {
   void reserve(size_t n);
   void clear();
   void push_back(const Candle& c);
+  // Writable views of rows appended in bulk: a decoder fills them column by column, without the
+  // seven capacity checks of push_back per row.
+  struct RowsOut {
+    Timestamp* time;
+    double *open, *high, *low, *close, *volume, *value;
+  };
+  // Appends n zero rows and returns pointers to them (valid until the series changes size).
+  RowsOut append_rows(size_t n);
+  // Drops the rows from index n on (n <= size()).
+  void truncate(size_t n);
   Candle operator[](size_t i) const;
   Candle back() const { return (*this)[size() - 1]; }
 
