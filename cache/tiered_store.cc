@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 namespace ck {
@@ -40,7 +41,66 @@ struct TieredStore::MarketState {
 };
 
 TieredStore::TieredStore(TieredStoreOptions options) : options_(std::move(options)) {}
-TieredStore::~TieredStore() = default;
+TieredStore::~TieredStore() {
+  if (l2_writer_.joinable()) {
+    size_t dropped;
+    {
+      // A one-shot command's few L2 writes get a short grace period to land; a long queue (a cold
+      // screener's thousands of chunks) is dropped at once rather than hold the process up.
+      std::unique_lock lock(l2q_mu_);
+      if (l2q_.size() <= kL2GraceJobs) {
+        l2q_idle_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return l2q_.empty() && !l2q_busy_; });
+      }
+      l2q_stop_ = true;
+      dropped = l2q_.size();
+      l2q_.clear();
+    }
+    l2q_cv_.notify_all();
+    l2_writer_.join();
+    if (dropped > 0) spdlog::debug("closing the store: {} queued L2 writes dropped (the data is in L3)", dropped);
+  }
+}
+
+void TieredStore::queue_l2_write(const ChunkKey& key, std::shared_ptr<const CandleSeries> series, uint64_t generation,
+                                 MarketState& st) {
+  {
+    std::lock_guard lock(l2q_mu_);
+    if (l2q_stop_ || l2q_.size() >= kMaxL2Queue) return;
+    if (!l2_writer_.joinable()) l2_writer_ = std::thread([this] { l2_writer_loop(); });
+    l2q_.push_back(L2Job{key, std::move(series), generation, &st});
+  }
+  l2q_cv_.notify_one();
+}
+
+void TieredStore::l2_writer_loop() {
+  std::unique_lock lock(l2q_mu_);
+  for (;;) {
+    l2q_cv_.wait(lock, [&] { return l2q_stop_ || !l2q_.empty(); });
+    if (l2q_stop_) return;
+    L2Job job = std::move(l2q_.front());
+    l2q_.pop_front();
+    l2q_busy_ = true;
+    lock.unlock();
+    {
+      // As for L1 (see MarketState::mu): write only if no write to the market finished since the
+      // chunk was read, and hold the shared lock so that none can finish during the put.
+      std::shared_lock market_lock(job.state->mu);
+      if (job.state->generation.load() == job.generation) {
+        Status put = l2_->put(job.key, *job.series);
+        if (!put) spdlog::warn("L2 put failed (served from L3 anyway): {}", put.message());
+      }
+    }
+    job.series.reset();
+    lock.lock();
+    l2q_busy_ = false;
+    if (l2q_.empty()) l2q_idle_cv_.notify_all();
+  }
+}
+
+void TieredStore::flush_l2_writes() {
+  std::unique_lock lock(l2q_mu_);
+  l2q_idle_cv_.wait(lock, [&] { return l2q_stop_ || (l2q_.empty() && !l2q_busy_); });
+}
 
 Result<std::unique_ptr<TieredStore>> TieredStore::open(TieredStoreOptions options) {
   if (options.data_dir.empty()) return Status::invalid_argument("no data directory given");
@@ -148,10 +208,7 @@ Result<TieredStore::ChunkRef> TieredStore::cached_chunk(const ChunkKey& key, Mar
     // Cache only if no write to this market finished since the read began (see MarketState::mu).
     std::shared_lock lock(st.mu);
     if (st.generation.load() == generation) {
-      if (recent && !from_l2 && !shared->empty()) {
-        Status put = l2_->put(key, *shared);
-        if (!put) spdlog::warn("L2 put failed (served from L3 anyway): {}", put.message());
-      }
+      if (recent && !from_l2 && !shared->empty()) queue_l2_write(key, shared, generation, st);
       if (into_l1) ref.pin = l1_->insert(key, shared);
     }
   }
@@ -171,7 +228,8 @@ Result<TieredStore::ChunkRef> TieredStore::minute_chunk(uint32_t id, Timestamp d
       into_l1);
 }
 
-Result<TieredStore::ChunkRef> TieredStore::derived_chunk(uint32_t id, Timeframe tf, Timestamp day) {
+Result<TieredStore::ChunkRef> TieredStore::derived_chunk(uint32_t id, Timeframe tf, Timestamp day,
+                                                         bool cache_inputs) {
   ChunkKey key{id, uint32_t(tf.minutes_count()), 0, day};
   return cached_chunk(key, state(id), [&]() -> Result<CandleSeries> {
     // The minute chunk is only the input here, up to 60x larger than the derived chunk the reader
@@ -179,10 +237,24 @@ Result<TieredStore::ChunkRef> TieredStore::derived_chunk(uint32_t id, Timeframe 
     // what readers use (a screener's 200 markets x 30 days of minutes evicted its own hourly
     // chunks from a 256 MB L1: every "warm" pass re-decoded all 6,000 days from L3), while a few
     // timeframes read in turn over the same days (a backtest's 15m, 1h, 4h) decode them once.
-    const bool input_into_l1 = l1_->stats().bytes < l1_->capacity() / 2;
-    CK_ASSIGN_OR_RETURN(ChunkRef minutes, minute_chunk(id, day, input_into_l1));
+    const bool input_into_l1 = cache_inputs && l1_->stats().bytes < l1_->capacity() / 2;
     AggregateOptions ao;
     ao.validate = false;  // validated when stored
+    if (!input_into_l1 && !l2_wants(day)) {
+      // An input no tier will keep: unless L1 has it, decode it into this thread's scratch series,
+      // whose memory is reused — no allocation and no fresh pages per day (a cold screener reads
+      // thousands of days).
+      if (MemoryTier::Pin pin = l1_->lookup(ChunkKey{id, 1, 0, day})) {
+        CK_ASSIGN_OR_RETURN(Aggregated a, aggregate(pin.series(), tf, ao));
+        return std::move(a.candles);
+      }
+      thread_local CandleSeries scratch;
+      CK_RETURN_IF_ERROR(l3_->read_day_into(id, day, scratch));
+      (scratch.empty() ? l3_misses_ : l3_hits_)++;
+      CK_ASSIGN_OR_RETURN(Aggregated a, aggregate(scratch, tf, ao));
+      return std::move(a.candles);
+    }
+    CK_ASSIGN_OR_RETURN(ChunkRef minutes, minute_chunk(id, day, input_into_l1));
     CK_ASSIGN_OR_RETURN(Aggregated a, aggregate(minutes.series(), tf, ao));
     return std::move(a.candles);
   });
@@ -228,7 +300,7 @@ Result<StoreRead> TieredStore::read(const std::string& market, Timeframe tf, Tim
 
   if (tf.is_minute() || cached_per_day(tf)) {
     for (Timestamp day = day_of(span.from); day < span.to; day += kDayMs) {
-      Result<ChunkRef> chunk = tf.is_minute() ? minute_chunk(id, day) : derived_chunk(id, tf, day);
+      Result<ChunkRef> chunk = tf.is_minute() ? minute_chunk(id, day) : derived_chunk(id, tf, day, options.cache_inputs);
       if (!chunk) return chunk.status();
       const CandleSeries& s = chunk->series();
       if (day >= span.from && day + kDayMs <= span.to) {

@@ -9,12 +9,15 @@
 //
 // Thread-safe: many readers and writers may call at once. A reader never caches a chunk older than
 // a write that finished before the reader's own read of L3 began.
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -42,6 +45,10 @@ struct StoreReadOptions {
   Fill fill = Fill::kNone;
   int64_t day_origin_ms = 0;  // for 1d and 1w
   bool closed_only = false;   // drop a last candle whose bucket is not fully covered yet
+  // For a derived timeframe: keep the 1-minute chunks it is built from in L1 (while L1 is under half
+  // full), so that other timeframes of the same days (a backtest's 15m, 1h, 4h) decode them once.
+  // A caller that reads one timeframe only (the screener) turns it off: no memory spent on inputs.
+  bool cache_inputs = true;
 };
 
 struct StoreRead {
@@ -83,6 +90,10 @@ class TieredStore {
   // The parts of `range` not yet covered.
   Result<std::vector<TimeRange>> missing(const std::string& market, const TimeRange& range);
 
+  // Waits until every chunk a read queued for L2 is written (or found stale and skipped). Reads
+  // never wait for L2: its files are written by a background thread (see cached_chunk).
+  void flush_l2_writes();
+
   StoreStats stats() const;
   RocksTier& l3() { return *l3_; }
   FileTier* l2() { return l2_.get(); }  // null when L2 is disabled
@@ -105,12 +116,16 @@ class TieredStore {
   template <typename Build>
   Result<ChunkRef> cached_chunk(const ChunkKey& key, MarketState& st, Build&& build, bool into_l1 = true);
   // A derived chunk (timeframe divides a day) of one UTC day; built from the minute chunk on a miss.
-  Result<ChunkRef> derived_chunk(uint32_t id, Timeframe tf, Timestamp day);
+  Result<ChunkRef> derived_chunk(uint32_t id, Timeframe tf, Timestamp day, bool cache_inputs);
   // The 1-minute candles of [span), stitched from day chunks.
   Result<CandleSeries> minutes_between(uint32_t id, TimeRange span);
   // The last close before `t` within `lookback_days` (for forward fill), if any.
   std::optional<double> close_before(uint32_t id, Timestamp t, int lookback_days);
   bool l2_wants(Timestamp day) const;
+  // Queues `series` for the L2 writer; dropped when the queue is full (L2 is only a cache).
+  void queue_l2_write(const ChunkKey& key, std::shared_ptr<const CandleSeries> series, uint64_t generation,
+                      MarketState& st);
+  void l2_writer_loop();
 
   TieredStoreOptions options_;
   std::unique_ptr<RocksTier> l3_;
@@ -120,6 +135,26 @@ class TieredStore {
   std::unordered_map<uint32_t, std::unique_ptr<MarketState>> states_;
   std::unordered_map<std::string, uint32_t> ids_;  // guarded by states_mu_
   mutable std::atomic<uint64_t> l3_hits_{0}, l3_misses_{0};
+
+  // The L2 writer: a file write costs two fsyncs (file and directory), far more than the read that
+  // produced the chunk, so reads hand their chunks to one background thread. Pending writes still
+  // when the store closes are dropped (after up to 250 ms when there are at most kL2GraceJobs):
+  // the data is in L3 and the next read queues them again.
+  struct L2Job {
+    ChunkKey key;
+    std::shared_ptr<const CandleSeries> series;
+    uint64_t generation;
+    MarketState* state;
+  };
+  static constexpr size_t kMaxL2Queue = 8192;
+  static constexpr size_t kL2GraceJobs = 32;
+  std::mutex l2q_mu_;
+  std::condition_variable l2q_cv_;       // a job arrived, or stop
+  std::condition_variable l2q_idle_cv_;  // the queue drained
+  std::deque<L2Job> l2q_;
+  bool l2q_busy_ = false;  // the writer holds a job outside the queue
+  bool l2q_stop_ = false;
+  std::thread l2_writer_;
 };
 
 }  // namespace ck

@@ -213,6 +213,7 @@ Result<std::vector<MarketWindow>> Engine::latest(const std::vector<std::string>&
     StoreReadOptions ro;
     ro.day_origin_ms = options.day_origin_ms;
     ro.closed_only = !options.include_open;
+    ro.cache_inputs = false;  // one timeframe per market: its minute chunks are not read again
     auto read = store_->read(mw.market, timeframe, TimeRange{w->first, w->last + grid.length}, ro);
     if (!read) {
       mw.status = read.status();

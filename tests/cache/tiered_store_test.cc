@@ -95,11 +95,34 @@ TEST_F(TieredStoreTest, RepeatedReadsAreServedFromMemory) {
   EXPECT_EQ(second.l1.hits, first.l1.hits + 2);
 }
 
+TEST_F(TieredStoreTest, ADerivedReadKeepsItsMinuteInputsInL1OnlyWhenAsked) {
+  TimeRange span{kDay0 - 20 * kDayMs, kDay0 - 10 * kDayMs};  // older than L2's days: L3 only
+  CandleSeries truth = minutes(span, 0.9, 7);
+  ASSERT_TRUE(store->write_minutes("KRW-BTC", truth, {span}));
+  auto expected = aggregate(truth, *Timeframe::parse("1h"));
+  ASSERT_TRUE(expected);
+  StoreReadOptions screener;
+  screener.cache_inputs = false;
+  EXPECT_EQ(read("KRW-BTC", "1h", span, screener), expected->candles);
+  EXPECT_EQ(store->stats().l1.entries, 10u);  // the ten hourly day chunks, no minutes
+  EXPECT_EQ(store->stats().l3.hits, 10u);
+  // A second timeframe over the same days: the minutes come from L3 again.
+  read("KRW-BTC", "4h", span, screener);
+  EXPECT_EQ(store->stats().l3.hits, 20u);
+
+  reopen();
+  EXPECT_EQ(read("KRW-BTC", "1h", span), expected->candles);
+  EXPECT_EQ(store->stats().l1.entries, 20u);  // hourly and minute chunks
+  read("KRW-BTC", "4h", span);
+  EXPECT_EQ(store->stats().l3.hits, 10u);  // the minutes were decoded once for both
+}
+
 TEST_F(TieredStoreTest, RecentDaysComeFromL2AfterARestart) {
   TimeRange span{kDay0 + 2 * kDayMs, kDay0 + 3 * kDayMs};
   CandleSeries truth = minutes(span, 1.0, 4);
   ASSERT_TRUE(store->write_minutes("KRW-BTC", truth, {span}));
-  EXPECT_EQ(read("KRW-BTC", "1m", span), truth);  // L3 → promotes to L2 and L1
+  EXPECT_EQ(read("KRW-BTC", "1m", span), truth);  // L3 → promotes to L2 (in the background) and L1
+  store->flush_l2_writes();
   reopen();
   EXPECT_EQ(read("KRW-BTC", "1m", span), truth);
   StoreStats s = store->stats();
@@ -112,6 +135,7 @@ TEST_F(TieredStoreTest, ADamagedL2FileIsDroppedAndTheDayServedFromL3) {
   CandleSeries truth = minutes(span, 1.0, 5);
   ASSERT_TRUE(store->write_minutes("KRW-BTC", truth, {span}));
   read("KRW-BTC", "1m", span);
+  store->flush_l2_writes();
   uint32_t id = *store->market_id("KRW-BTC", false);
   std::string path = store->l2()->path_of(ChunkKey{id, 1, 0, span.from});
   {
@@ -126,9 +150,30 @@ TEST_F(TieredStoreTest, ADamagedL2FileIsDroppedAndTheDayServedFromL3) {
   EXPECT_EQ(s.l2_corrupt_files, 1u);
   EXPECT_EQ(s.l3.hits, 1u);
   // ...and the file was rebuilt: the next process reads it from L2.
+  store->flush_l2_writes();
   reopen();
   EXPECT_EQ(read("KRW-BTC", "1m", span), truth);
   EXPECT_EQ(store->stats().l2.hits, 1u);
+}
+
+TEST_F(TieredStoreTest, AWriteRacingTheBackgroundL2WriterNeverLeavesAStaleFile) {
+  // A read queues its chunks for L2; a write to the same day right after must win, whichever of
+  // the two the background writer sees first.
+  TimeRange span{kDay0 + 2 * kDayMs, kDay0 + 3 * kDayMs};
+  for (int round = 0; round < 20; ++round) {
+    CandleSeries v1 = minutes(span, 1.0, 100 + 2 * round);
+    CandleSeries v2 = minutes(span, 1.0, 101 + 2 * round);
+    ASSERT_TRUE(store->write_minutes("KRW-BTC", v1, {span}));
+    EXPECT_EQ(read("KRW-BTC", "1m", span), v1);
+    read("KRW-BTC", "1h", span);
+    ASSERT_TRUE(store->write_minutes("KRW-BTC", v2, {span}));
+    store->flush_l2_writes();
+    reopen();
+    EXPECT_EQ(read("KRW-BTC", "1m", span), v2) << round;
+    auto expected = aggregate(v2, *Timeframe::parse("1h"));
+    ASSERT_TRUE(expected);
+    EXPECT_EQ(read("KRW-BTC", "1h", span), expected->candles) << round;
+  }
 }
 
 TEST_F(TieredStoreTest, AWriteInvalidatesTheDerivedChunksOfTheDaysItTouched) {
