@@ -34,6 +34,7 @@
 #include <random>
 #include <thread>
 
+#include "cache/allocator_tuning.h"
 #include "cache/tiered_store.h"
 #include "tests/cache/sample_data.h"
 #include "timeframe/aggregate.h"
@@ -67,17 +68,6 @@ std::string market_name(int i) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "KRW-M%03d", i);
   return buf;
-}
-
-// The shape of screener market i: log-uniform price over Upbit's ladder; every 5th market illiquid.
-testing::KrwMarketShape screener_shape(int i) {
-  std::mt19937_64 rng(1000 + uint64_t(i));
-  testing::KrwMarketShape s;
-  s.start_price = std::exp(std::uniform_real_distribution<double>(std::log(5.0), std::log(1e8))(rng));
-  s.trades_per_minute = i % 5 == 0 ? 0.3 : 8 + double(rng() % 40);
-  s.median_trade_volume = 200'000 / s.start_price;  // a median trade of about 200,000 KRW
-  s.seed = 7 + uint64_t(i);
-  return s;
 }
 
 TieredStoreOptions store_options(const std::string& dir, bool l2, size_t l1_bytes = size_t{256} << 20) {
@@ -171,7 +161,7 @@ struct DataSet {
 };
 
 DataSet& screener_set() {
-  static DataSet d("screener", kScreenerMarkets, kScreenerDays, screener_shape);
+  static DataSet d("screener", kScreenerMarkets, kScreenerDays, testing::screener_market_shape);
   return d;
 }
 
@@ -191,8 +181,10 @@ DataSet& backtest_set() {
 uint64_t screen(TieredStore& store, const std::vector<std::string>& names, TimeRange span, size_t begin, size_t end) {
   const TimeRange last{span.to - kScreenerBars * kHourMs, span.to};
   uint64_t n = 0;
+  StoreReadOptions ro;
+  ro.cache_inputs = false;  // as the engine's screener reads: one timeframe, minute inputs not kept
   for (size_t i = begin; i < end; ++i) {
-    auto r = store.read(names[i], Timeframe::hours(1), last);
+    auto r = store.read(names[i], Timeframe::hours(1), last, ro);
     if (!r) die(r.status().to_string());
     n += r->candles.size();
     benchmark::DoNotOptimize(r->candles.close().data());
@@ -377,6 +369,7 @@ BENCHMARK(ck::BM_BacktestYear)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(2);
 
 int main(int argc, char** argv) {
+  ck::keep_freed_memory();  // as the candlekeep binary does (cache/allocator_tuning.h)
   spdlog::set_level(spdlog::level::warn);
   if (argc == 4 && std::string(argv[1]) == ck::kChildFlag) return ck::fresh_process_child(argv[2], std::atoi(argv[3]));
   benchmark::Initialize(&argc, argv);

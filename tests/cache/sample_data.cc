@@ -63,6 +63,16 @@ double parse_decimal(__int128 units, int decimals) {
 
 }  // namespace
 
+KrwMarketShape screener_market_shape(int i) {
+  std::mt19937_64 rng(1000 + uint64_t(i));
+  KrwMarketShape s;
+  s.start_price = std::exp(std::uniform_real_distribution<double>(std::log(5.0), std::log(1e8))(rng));
+  s.trades_per_minute = i % 5 == 0 ? 0.3 : 8 + double(rng() % 40);
+  s.median_trade_volume = 200'000 / s.start_price;
+  s.seed = 7 + uint64_t(i);
+  return s;
+}
+
 CandleSeries synthetic_krw_minutes(const KrwMarketShape& shape, int64_t first_day, int days) {
   std::mt19937_64 rng(shape.seed);
   std::normal_distribution<double> normal(0, 1);

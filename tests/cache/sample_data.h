@@ -26,6 +26,10 @@ struct KrwMarketShape {
 };
 // Upbit's KRW price unit (tick) for a price.
 double krw_tick(double price);
+// The shape of market i of a screener's universe (the benchmarks' 200 markets): a price
+// log-uniform from 5 to 100 M KRW on Upbit's ladder, a median trade of about 200,000 KRW,
+// 8-47 trades a minute, and every 5th market illiquid (0.3 trades a minute).
+KrwMarketShape screener_market_shape(int i);
 // `days` whole UTC days of 1-minute candles starting at `first_day` (a midnight).
 CandleSeries synthetic_krw_minutes(const KrwMarketShape& shape, int64_t first_day, int days);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cache/allocator_tuning.h"
 #include "tools/candlekeep/command.h"
 
 namespace ck::cli {
@@ -40,6 +41,7 @@ void print_usage(FILE* out) {
 
 int main(int argc, char** argv) {
   using namespace ck::cli;
+  ck::keep_freed_memory();
   // Logs go to stderr so that stdout carries only the command's output.
   auto logger = spdlog::stderr_color_mt("candlekeep");
   spdlog::set_default_logger(logger);
