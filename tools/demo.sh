@@ -161,6 +161,8 @@ print()
 print("== report")
 print(f"requests (candle pages)  first sync {req_sync} (lower bound {min_sync}); second sync {req_again};"
       f" KRW-BTC year {req_year} (lower bound {min_year}); rate-limit violations {sim3['rate_limit_violations']}")
+print("                         (lower bound: the sum of ceil(candles / 200) per market and run; a market whose"
+      " range opens with empty minutes and fills whole pages needs one page more to prove them empty)")
 print(f"candles stored           {candles:,} in {len(s3['markets'])} markets; "
       f"L3 {l3 / 1e6:.1f} MB = {l3 / candles:.2f} bytes per candle (goal <= 12)")
 print(f"screener scenario        first time: collect {sync_s:.1f} s + screen {screen_s:.2f} s = {sync_s + screen_s:.1f} s"
