@@ -14,6 +14,7 @@
 
 #include "bench/random_walk.h"
 #include "timeframe/aggregate.h"
+#include "timeframe/allocator_tuning.h"
 
 namespace ck::bench {
 namespace {
@@ -115,6 +116,7 @@ class GoalReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   using namespace ck;
   using namespace ck::bench;
+  keep_freed_memory();  // as the candlekeep binary does (timeframe/allocator_tuning.h)
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 

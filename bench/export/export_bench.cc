@@ -18,7 +18,7 @@
 #include <map>
 #include <tuple>
 
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 #include "engine/export.h"
 #include "tests/cache/sample_data.h"
 
@@ -227,7 +227,7 @@ BENCHMARK(ck::BM_ExportYearNpyWarm)->Unit(benchmark::kMillisecond);
 BENCHMARK(ck::BM_ReadYearFromL3)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
-  ck::keep_freed_memory();  // as the candlekeep binary does (cache/allocator_tuning.h)
+  ck::keep_freed_memory();  // as the candlekeep binary does (timeframe/allocator_tuning.h)
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   ck::YearStore& store = ck::year_store();  // built before timing starts

@@ -27,7 +27,7 @@
 #include <string>
 
 #include "bench/random_walk.h"
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 #include "engine/engine.h"
 #include "tools/http/server.h"
 
@@ -185,7 +185,7 @@ int run(int seconds, int connections) {
 }  // namespace ck
 
 int main(int argc, char** argv) {
-  ck::keep_freed_memory();  // as the candlekeep binary does (cache/allocator_tuning.h)
+  ck::keep_freed_memory();  // as the candlekeep binary does (timeframe/allocator_tuning.h)
   int seconds = 10, connections = 4;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];

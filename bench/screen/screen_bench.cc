@@ -16,7 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 #include "engine/screener.h"
 #include "tests/cache/sample_data.h"
 
@@ -179,7 +179,7 @@ BENCHMARK(ck::BM_ScreenFromL3)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->M
 BENCHMARK(ck::BM_LatestWarm)->Args({0, 1024})->Args({1, 1024})->Unit(benchmark::kMillisecond);
 BENCHMARK(ck::BM_RowsOnly)->Unit(benchmark::kMillisecond);
 int main(int argc, char** argv) {
-  ck::keep_freed_memory();  // as the candlekeep binary does (cache/allocator_tuning.h)
+  ck::keep_freed_memory();  // as the candlekeep binary does (timeframe/allocator_tuning.h)
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

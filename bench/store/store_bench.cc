@@ -34,7 +34,7 @@
 #include <random>
 #include <thread>
 
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 #include "cache/tiered_store.h"
 #include "tests/cache/sample_data.h"
 #include "timeframe/aggregate.h"
@@ -369,7 +369,7 @@ BENCHMARK(ck::BM_BacktestYear)
     ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime()->MinTime(2);
 
 int main(int argc, char** argv) {
-  ck::keep_freed_memory();  // as the candlekeep binary does (cache/allocator_tuning.h)
+  ck::keep_freed_memory();  // as the candlekeep binary does (timeframe/allocator_tuning.h)
   spdlog::set_level(spdlog::level::warn);
   if (argc == 4 && std::string(argv[1]) == ck::kChildFlag) return ck::fresh_process_child(argv[2], std::atoi(argv[3]));
   benchmark::Initialize(&argc, argv);

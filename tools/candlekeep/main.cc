@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 #include "tools/candlekeep/command.h"
 
 namespace ck::cli {

@@ -1,4 +1,4 @@
-#include "cache/allocator_tuning.h"
+#include "timeframe/allocator_tuning.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
