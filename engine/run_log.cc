@@ -15,11 +15,10 @@ std::string run_key(int64_t id) {
   return k;
 }
 
-json issue_to_json(const DataQualityIssue& i, int64_t run_id) {
-  return json{{"run_id", run_id},        {"code", i.code},
-              {"severity", std::string(severity_name(i.severity))},
-              {"market", i.market},       {"time", format_timestamp(i.time)},
-              {"detail", i.detail}};
+nlohmann::ordered_json issue_to_json(const DataQualityIssue& i, int64_t run_id) {
+  nlohmann::ordered_json j{{"run_id", run_id}};
+  j.update(issue_json(i));
+  return j;
 }
 
 Result<DataQualityIssue> issue_from_json(const json& j) {
@@ -38,6 +37,31 @@ Result<DataQualityIssue> issue_from_json(const json& j) {
 
 }  // namespace
 
+nlohmann::ordered_json run_json(const RunRecord& r) {
+  return {{"id", r.id},
+          {"started", format_timestamp(r.started)},
+          {"finished", format_timestamp(r.finished)},
+          {"status", std::string(run_status_name(r.status))},
+          {"markets", r.markets},
+          {"from", format_timestamp(r.range.from)},
+          {"to", format_timestamp(r.range.to)},
+          {"pages", r.pages},
+          {"candles", r.candles},
+          {"retries", r.retries},
+          {"failed_pages", r.failed_pages},
+          {"issues", r.issues.size()},
+          {"cancelled", r.cancelled},
+          {"error", r.error}};
+}
+
+nlohmann::ordered_json issue_json(const DataQualityIssue& i) {
+  return {{"code", i.code},
+          {"severity", std::string(severity_name(i.severity))},
+          {"market", i.market},
+          {"time", format_timestamp(i.time)},
+          {"detail", i.detail}};
+}
+
 Status RunLog::append(RunRecord& r) {
   CK_ASSIGN_OR_RETURN(auto existing, l3_.scan_records(RecordFamily::kRuns, ""));
   r.id = 1;
@@ -45,20 +69,7 @@ Status RunLog::append(RunRecord& r) {
     const std::string& last = existing.back().first;
     if (last.size() == 8) r.id = int64_t(coding::load_fixed64_be(last.data())) + 1;
   }
-  json j{{"id", r.id},
-         {"started", format_timestamp(r.started)},
-         {"finished", format_timestamp(r.finished)},
-         {"markets", r.markets},
-         {"from", format_timestamp(r.range.from)},
-         {"to", format_timestamp(r.range.to)},
-         {"pages", r.pages},
-         {"candles", r.candles},
-         {"retries", r.retries},
-         {"failed_pages", r.failed_pages},
-         {"issues", r.issues.size()},
-         {"cancelled", r.cancelled},
-         {"error", r.error},
-         {"status", std::string(run_status_name(r.status))}};
+  nlohmann::ordered_json j = run_json(r);
   for (size_t i = 0; i < r.issues.size(); ++i) {
     std::string key = run_key(r.id);
     coding::put_fixed64_be(key, uint64_t(i));

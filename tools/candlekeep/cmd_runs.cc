@@ -1,19 +1,12 @@
 // candlekeep runs / issues: the recorded sync runs and the data-quality issues they found.
 #include <nlohmann/json.hpp>
 
+#include "engine/run_log.h"
 #include "tools/candlekeep/command.h"
 #include "tools/candlekeep/engine_flags.h"
 
 namespace ck::cli {
 namespace {
-
-nlohmann::ordered_json issue_json(const DataQualityIssue& i) {
-  return {{"code", i.code},
-          {"severity", std::string(severity_name(i.severity))},
-          {"market", i.market},
-          {"time", format_timestamp(i.time)},
-          {"detail", i.detail}};
-}
 
 int run_runs(const std::vector<std::string>& args) {
   const char* name = "runs";
@@ -29,20 +22,7 @@ int run_runs(const std::vector<std::string>& args) {
   if (*format == "json") {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const RunRecord& r : *runs) {
-      out.push_back({{"id", r.id},
-                     {"started", format_timestamp(r.started)},
-                     {"finished", format_timestamp(r.finished)},
-                     {"status", std::string(run_status_name(r.status))},
-                     {"markets", r.markets},
-                     {"from", format_timestamp(r.range.from)},
-                     {"to", format_timestamp(r.range.to)},
-                     {"pages", r.pages},
-                     {"candles", r.candles},
-                     {"retries", r.retries},
-                     {"failed_pages", r.failed_pages},
-                     {"issues", r.issues.size()},
-                     {"cancelled", r.cancelled},
-                     {"error", r.error}});
+      out.push_back(run_json(r));
     }
     print(out.dump() + "\n");
     return kExitOk;

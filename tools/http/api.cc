@@ -5,6 +5,7 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "engine/run_log.h"
 #include "engine/version.h"
 #include "tools/http/candles_request.h"
 #include "tools/http/export_body.h"
@@ -219,20 +220,7 @@ ApiResponse Api::runs(std::string_view query) {
   if (!runs) return status_response(runs.status());
   ojson out = ojson::array();
   for (const RunRecord& r : *runs) {
-    out.push_back({{"id", r.id},
-                   {"started", format_timestamp(r.started)},
-                   {"finished", format_timestamp(r.finished)},
-                   {"status", std::string(run_status_name(r.status))},
-                   {"markets", r.markets},
-                   {"from", format_timestamp(r.range.from)},
-                   {"to", format_timestamp(r.range.to)},
-                   {"pages", r.pages},
-                   {"candles", r.candles},
-                   {"retries", r.retries},
-                   {"failed_pages", r.failed_pages},
-                   {"issues", r.issues.size()},
-                   {"cancelled", r.cancelled},
-                   {"error", r.error}});
+    out.push_back(run_json(r));
   }
   return json_response(200, dump(out));
 }
