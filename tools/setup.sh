@@ -11,7 +11,7 @@ PACKAGES=(
   librocksdb-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev libsnappy-dev
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libboost-dev libboost-system-dev
   libspdlog-dev libfmt-dev
-  python3 python3-numpy python3-pandas time curl bsdextrautils
+  python3 python3-numpy python3-pandas time curl bsdextrautils wrk
 )
 
 missing=()
