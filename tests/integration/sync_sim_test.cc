@@ -180,9 +180,10 @@ TEST_F(SyncSim, AtTheExchangesLimitNoRequestIsRejected) {
 }
 
 // Runs `candlekeep sync` in a child process (stdout to `out` when given).
-pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange range, const std::string& out = "/dev/null") {
+pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange range, const std::string& out = "/dev/null",
+                 const std::string& markets = "KRW-BTC,KRW-ETH,KRW-XRP,KRW-DUST", const std::string& err = "/dev/null") {
   std::vector<std::string> args = {CK_CLI_PATH, "sync", "--data", data, "--exchange-url", url,
-                                   "--markets", "KRW-BTC,KRW-ETH,KRW-XRP,KRW-DUST",
+                                   "--markets", markets,
                                    "--from", format_timestamp(range.from), "--to", format_timestamp(range.to),
                                    "--rate", "0", "--jobs", "4"};
   std::vector<char*> argv;
@@ -191,11 +192,31 @@ pid_t spawn_sync(const std::string& data, const std::string& url, TimeRange rang
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
   posix_spawn(&pid, CK_CLI_PATH, &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   return pid;
+}
+
+TEST_F(SyncSim, AMarketTheExchangeDoesNotListIsRefusedAndNeverStored) {
+  const std::string data = dir.file("typo");
+  TimeRange range{kDay, kDay + kHourMs};
+  pid_t pid = spawn_sync(data, server->base_url(), range, "/dev/null", "KRW-BTC,KRW-NOPE", dir.file("err.txt"));
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(testing::read_file(dir.file("err.txt")).find("market KRW-NOPE is not listed by the exchange"),
+            std::string::npos);
+  EXPECT_EQ(page_requests(), 0u);
+  EngineOptions o;
+  o.data_dir = data;
+  o.clock = clock;
+  auto e = Engine::open(o);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE((*e)->markets().empty());  // neither the typo nor the good name was registered
 }
 
 TEST_F(SyncSim, ASyncKilledMidRunResumesWithoutRefetchingWhatWasStored) {

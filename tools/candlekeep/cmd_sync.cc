@@ -2,6 +2,7 @@
 // SIGTERM stops it cleanly: what arrived is stored, the exit code is 130, and the next sync resumes.
 #include <csignal>
 #include <cstdio>
+#include <set>
 
 #include "tools/candlekeep/command.h"
 #include "tools/candlekeep/engine_flags.h"
@@ -41,6 +42,17 @@ int run_sync(const std::vector<std::string>& args) {
   if (!markets) {
     bool user = markets.status().code() == StatusCode::kInvalidArgument;
     return user ? usage_error(kName, markets.status().message()) : failure(kName, markets.status().message());
+  }
+  // A name the exchange does not list is a typo or a delisted market: refuse it before anything is
+  // registered, so that a misspelling never becomes an empty market in the store.
+  auto listed = (*engine)->exchange_markets();
+  if (!listed) return failure(kName, "listing the exchange's markets: " + listed.status().message());
+  std::set<std::string> names;
+  for (const auto& m : *listed) names.insert(m.market);
+  for (const auto& m : *markets) {
+    if (!names.count(m)) {
+      return usage_error(kName, "market " + m + " is not listed by the exchange (candlekeep markets lists them)");
+    }
   }
 
   std::signal(SIGINT, on_signal);
