@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "collection/page_check.h"
@@ -22,6 +23,12 @@ struct Collector::RunState {
   std::atomic<int64_t> pages{0}, candles{0};
   size_t markets_total = 0;
   TimeRange range;
+  std::function<void(const SyncProgress&)> on_progress;
+
+  // After every stored page and every finished market, so that a long one-market run shows progress.
+  void report() {
+    if (on_progress) on_progress(SyncProgress{markets_total, markets_done, pages, candles});
+  }
 
   void add_issue(DataQualityIssue issue) {
     std::lock_guard lock(mu);
@@ -55,6 +62,7 @@ std::mutex& Collector::market_mutex(const std::string& market) {
 RunRecord Collector::sync(const std::vector<std::string>& markets, TimeRange range, const CollectorRunOptions& control) {
   RunState run;
   run.cancel = control.cancel;
+  run.on_progress = control.on_progress;
   run.record.started = options_.clock->now_ms();
   run.record.markets = markets;
   // Never past the last closed minute: the open minute is fetched again next time.
@@ -74,9 +82,7 @@ RunRecord Collector::sync(const std::vector<std::string>& markets, TimeRange ran
       }
       sync_market(run, markets[i]);
       run.markets_done++;
-      if (control.on_progress) {
-        control.on_progress(SyncProgress{run.markets_total, run.markets_done, run.pages, run.candles});
-      }
+      run.report();
     }
   };
   if (!range.empty()) {
@@ -191,6 +197,7 @@ bool Collector::fill_gap(RunState& run, const std::string& market, const TimeRan
       return false;
     }
     run.candles += int64_t(keep.size());
+    run.report();
     to = proven_from;
   }
   return true;

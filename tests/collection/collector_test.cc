@@ -102,6 +102,29 @@ TEST_F(Fixture, SyncStoresExactlyTheExchangeCandles) {
   EXPECT_EQ(sink.overwrites, 0);
 }
 
+TEST_F(Fixture, ProgressIsReportedAfterEveryStoredPageNotOnlyPerMarket) {
+  TimeRange range{kDay0, kDay0 + kDayMs};
+  CandleSeries truth = make_minutes(range, 1.0, 2);
+  source.add_market("KRW-BTC", truth);
+  std::vector<SyncProgress> seen;
+  CollectorOptions o;
+  o.clock = clock;
+  Collector c(source, governor, sink, o);
+  CollectorRunOptions control;
+  control.on_progress = [&](const SyncProgress& p) { seen.push_back(p); };
+  RunRecord run = c.sync({"KRW-BTC"}, range, control);
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.error;
+  // One report per page while the market is running, then one when it is done.
+  ASSERT_EQ(int64_t(seen.size()), run.pages + 1);
+  for (size_t i = 0; i + 1 < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].markets_done, 0u);
+    EXPECT_EQ(seen[i].pages, int64_t(i + 1));
+    EXPECT_LE(seen[i].candles, seen[i + 1].candles);
+  }
+  EXPECT_EQ(seen.back().markets_done, 1u);
+  EXPECT_EQ(seen.back().candles, int64_t(truth.size()));
+}
+
 TEST_F(Fixture, IlliquidMarketIsFullyCoveredWithTheMinimumOfPages) {
   TimeRange range{kDay0, kDay0 + 2 * kDayMs};
   CandleSeries truth = make_minutes({kDay0 - kDayMs, kDay0 + 2 * kDayMs}, 0.1, 2);
